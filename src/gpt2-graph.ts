@@ -1,0 +1,154 @@
+// Writes GPT-2's forward pass as an ONNX graph whose outputs are the TransformerLens hook points.
+// Weights stay where they are: each initializer points at its byte range in the weights file.
+import { DataType, GraphBuilder, type ExternalTensor } from './onnx/graph-builder.js';
+import type { TensorInfo } from './safetensors.js';
+import type { ModelConfig } from './types.js';
+import type { Gpt2Weights } from './weights.js';
+
+/** Where a tensor's float32 bytes live for the session: a file name and a byte range in it. */
+export type LocateTensor = (info: TensorInfo) => { file: string; offset: number; length: number };
+
+/** Graph inputs. The index inputs select optional work; an empty index costs nothing. */
+export const GraphInput = {
+  ids: 'input_ids', // int64 [batch, tokens]
+  lensLayers: 'lens_layers', // int64 [n]: residual layers 0..L to read through ln_f and the unembedding
+  lensPositions: 'lens_positions', // int64 [m]: positions to run the lens on
+  heads: 'head_index', // int64 [k]: flat heads layer*nHead+head whose hook_z / hook_result to return
+  topK: 'top_k', // int64 [1]: how many tokens the next-token and lens top-k return
+} as const;
+
+/** Graph outputs, named after TransformerLens hooks; `*` stands for the stacked layer axis. */
+export const GraphOutput = {
+  embed: 'hook_embed', // [B, T, D]
+  posEmbed: 'hook_pos_embed', // [T, D]
+  residPre: 'blocks.*.hook_resid_pre', // [B, L+1, T, D]; index L is the last block's resid_post
+  pattern: 'blocks.*.attn.hook_pattern', // [B, L, H, T, T]
+  attnOut: 'blocks.*.hook_attn_out', // [B, L, T, D]
+  mlpOut: 'blocks.*.hook_mlp_out', // [B, L, T, D]
+  z: 'blocks.*.attn.hook_z', // [B, k, T, dHead] for the heads in head_index
+  result: 'blocks.*.attn.hook_result', // [B, k, T, D] for the heads in head_index
+  lnFinalScale: 'ln_final.hook_scale', // [B, T, 1]
+  logits: 'logits', // [B, V] at the last position
+  // Top-k of softmax rows: first the logit lens (n layers × m positions, batch 1 only), then the
+  // next-token row of each batch item. One TopK over both, because TopK fails on zero rows.
+  topProbs: 'top.probs', // [n·m + B, top_k]
+  topIds: 'top.ids', // [n·m + B, top_k]
+} as const;
+
+export interface Gpt2GraphOptions {
+  /** false writes the plain model (ids in, last-position logits out), the benchmark's baseline. */
+  instrumented: boolean;
+}
+
+/** Masked scores get this instead of -inf, so no NaN can arise on any backend; exp() of it is exactly 0. */
+const MASKED_SCORE = -1e30;
+
+/** Builds the ONNX model bytes for a GPT-2 checkpoint. */
+export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate: LocateTensor, options: Gpt2GraphOptions): Uint8Array {
+  const { nLayer: L, nHead: H, dModel: D, vocabSize: V, layerNormEps } = config;
+  const dHead = D / H;
+  const g = new GraphBuilder();
+  const weight = (name: string, info: TensorInfo): string => g.weight({ name, dims: info.shape, ...locate(info) } satisfies ExternalTensor);
+  const i64 = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
+  const f32 = (value: number) => g.constant(DataType.FLOAT, [], [value]);
+  const linear = (x: string, w: TensorInfo, b: TensorInfo, name: string) =>
+    g.op('Add', [g.op('MatMul', [x, weight(`${name}.weight`, w)]), weight(`${name}.bias`, b)]);
+  const layerNorm = (x: string, p: { weight: TensorInfo; bias: TensorInfo }, name: string) =>
+    g.op('LayerNormalization', [x, weight(`${name}.weight`, p.weight), weight(`${name}.bias`, p.bias)], { axis: -1, epsilon: layerNormEps });
+
+  const ids = g.input({ name: GraphInput.ids, type: DataType.INT64, dims: ['batch', 'tokens'] });
+  const tokens = g.op('Gather', [g.op('Shape', [ids]), i64(1)]); // [1]
+  const lastIndex = g.op('Squeeze', [g.op('Sub', [tokens, i64(1)]), i64(0)]); // scalar T-1
+  const scalar = (value: number) => g.constant(DataType.INT64, [], [value]);
+  const positions = g.op('Range', [scalar(0), g.op('Squeeze', [tokens, i64(0)]), scalar(1)]); // [T]
+
+  const wte = weight('wte.weight', weights.wte);
+  const embed = g.op('Gather', [wte, ids]);
+  const posEmbed = g.op('Gather', [weight('wpe.weight', weights.wpe), positions]);
+  let resid = g.op('Add', [embed, posEmbed]);
+
+  // Additive causal mask [T, T]: 0 on and below the diagonal, MASKED_SCORE above it.
+  const future = g.op('Greater', [g.op('Unsqueeze', [positions, i64(0)]), g.op('Unsqueeze', [positions, i64(1)])]);
+  const mask = g.op('Where', [future, f32(MASKED_SCORE), f32(0)]);
+  const scale = f32(1 / Math.sqrt(dHead));
+  const headsShape = i64(0, 0, H, dHead);
+  const modelShape = i64(0, 0, D);
+
+  const residStack = [resid];
+  const patterns: string[] = [];
+  const zs: string[] = [];
+  const attnOuts: string[] = [];
+  const mlpOuts: string[] = [];
+  weights.blocks.forEach((block, l) => {
+    const p = `h.${l}`;
+    const qkv = linear(layerNorm(resid, block.ln1, `${p}.ln_1`), block.attn.weight, block.attn.bias, `${p}.attn.c_attn`);
+    const [q, k, v] = g.opN('Split', [qkv, i64(D, D, D)], 3, { axis: 2 });
+    const split = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm });
+    const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), split(k, [0, 2, 3, 1])]), scale]);
+    const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, T]
+    const z = g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]); // [B, H, T, dHead]
+    const merged = g.op('Reshape', [g.op('Transpose', [z], { perm: [0, 2, 1, 3] }), modelShape]);
+    const attnOut = linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`);
+    const residMid = g.op('Add', [resid, attnOut]);
+    const hidden = gelu(g, linear(layerNorm(residMid, block.ln2, `${p}.ln_2`), block.fc.weight, block.fc.bias, `${p}.mlp.c_fc`));
+    const mlpOut = linear(hidden, block.mlpProj.weight, block.mlpProj.bias, `${p}.mlp.c_proj`);
+    resid = g.op('Add', [residMid, mlpOut]);
+    residStack.push(resid);
+    patterns.push(pattern);
+    zs.push(z);
+    attnOuts.push(attnOut);
+    mlpOuts.push(mlpOut);
+  });
+
+  const lnF = (x: string) => layerNorm(x, weights.lnF, 'ln_f');
+  const unembed = (x: string) => g.op('Gemm', [x, wte], { transB: 1 }); // [n, D] x wte^T, no copy of wte
+  const logits = unembed(lnF(g.op('Gather', [resid, lastIndex], { axis: 1 }))); // [B, V]
+  g.output(logits, { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
+  if (!options.instrumented) return g.encode('gpt2');
+
+  const stack = (values: string[]) => g.op('Concat', values.map((x) => g.op('Unsqueeze', [x, i64(1)])), { axis: 1 });
+  const residual = stack(residStack);
+  g.output(embed, { name: GraphOutput.embed, type: DataType.FLOAT, dims: ['batch', 'tokens', D] });
+  g.output(posEmbed, { name: GraphOutput.posEmbed, type: DataType.FLOAT, dims: ['tokens', D] });
+  g.output(residual, { name: GraphOutput.residPre, type: DataType.FLOAT, dims: ['batch', L + 1, 'tokens', D] });
+  g.output(stack(patterns), { name: GraphOutput.pattern, type: DataType.FLOAT, dims: ['batch', L, H, 'tokens', 'tokens'] });
+  g.output(stack(attnOuts), { name: GraphOutput.attnOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
+  g.output(stack(mlpOuts), { name: GraphOutput.mlpOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
+  g.output(lnFinalScale(g, resid, layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
+
+  // Per-head vectors of the heads in head_index: all heads concatenated on the head axis, so that
+  // flat index layer*H+head picks one, and W_O split per head the same way (folded at load).
+  const heads = g.input({ name: GraphInput.heads, type: DataType.INT64, dims: ['k'] });
+  const zSelected = g.op('Gather', [g.op('Concat', zs, { axis: 1 }), heads], { axis: 1 }); // [B, k, T, dHead]
+  const perHeadWo = weights.blocks.map((block, l) => g.op('Reshape', [weight(`h.${l}.attn.c_proj.weight`, block.attnProj.weight), i64(H, dHead, D)]));
+  const woSelected = g.op('Gather', [g.op('Concat', perHeadWo, { axis: 0 }), heads], { axis: 0 }); // [k, dHead, D]
+  g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
+  g.output(g.op('MatMul', [zSelected, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', D] });
+
+  // Logit lens: the chosen residual layers at the chosen positions, through ln_f and the unembedding.
+  const lensLayers = g.input({ name: GraphInput.lensLayers, type: DataType.INT64, dims: ['lens_layers'] });
+  const lensPositions = g.input({ name: GraphInput.lensPositions, type: DataType.INT64, dims: ['lens_positions'] });
+  const picked = g.op('Gather', [g.op('Gather', [residual, lensLayers], { axis: 1 }), lensPositions], { axis: 2 }); // [B, n, m, D]
+  const lensLogits = unembed(g.op('Reshape', [lnF(picked), i64(-1, D)])); // [n·m, V]
+  const topK = g.input({ name: GraphInput.topK, type: DataType.INT64, dims: [1] });
+  const rows = g.op('Softmax', [g.op('Concat', [lensLogits, logits], { axis: 0 })], { axis: -1 });
+  const [topProbs, topIds] = g.opN('TopK', [rows, topK], 2, { axis: -1 });
+  g.output(topProbs, { name: GraphOutput.topProbs, type: DataType.FLOAT, dims: ['rows', 'k'] });
+  g.output(topIds, { name: GraphOutput.topIds, type: DataType.INT64, dims: ['rows', 'k'] });
+  return g.encode('gpt2-instrumented');
+}
+
+/** gelu_new, GPT-2's tanh approximation, written so onnxruntime can fuse it. */
+function gelu(g: GraphBuilder, x: string): string {
+  const f = (v: number) => g.constant(DataType.FLOAT, [], [v]);
+  const cube = g.op('Mul', [g.op('Mul', [x, x]), x]);
+  const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [cube, f(0.044715)])]), f(Math.sqrt(2 / Math.PI))]);
+  return g.op('Mul', [g.op('Mul', [x, f(0.5)]), g.op('Add', [g.op('Tanh', [inner]), f(1)])]);
+}
+
+/** TransformerLens's ln_final.hook_scale: the standard deviation the final layer norm divides by. */
+function lnFinalScale(g: GraphBuilder, x: string, eps: number): string {
+  const centred = g.op('Sub', [x, g.op('ReduceMean', [x], { axes: [-1], keepdims: 1 })]);
+  const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], { axes: [-1], keepdims: 1 });
+  return g.op('Sqrt', [g.op('Add', [variance, g.constant(DataType.FLOAT, [], [eps])])]);
+}

@@ -1,0 +1,49 @@
+// One onnxruntime-web session for the instrumented graph, on WebGPU or WASM, with runs serialised
+// (a session runs one request at a time) and outputs left on the GPU until read.
+import * as ort from 'onnxruntime-web/webgpu';
+import { XrayError } from './errors.js';
+import { GraphOutput } from './gpt2-graph.js';
+import type { ResolvedDevice } from './types.js';
+
+export { ort };
+
+/** A named byte buffer the graph's external initializers point into. */
+export interface ExternalFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/** Outputs small enough and needed often enough to copy to the CPU after every run. */
+export const EAGER_OUTPUTS: readonly string[] = [GraphOutput.pattern, GraphOutput.residPre, GraphOutput.topProbs, GraphOutput.topIds];
+
+/** Creates a session; throws `session-failed` with onnxruntime's reason. */
+export async function createSession(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, debug = false): Promise<ort.InferenceSession> {
+  if (device === 'wasm') ort.env.wasm.numThreads = numThreads;
+  try {
+    return await ort.InferenceSession.create(model, {
+      executionProviders: [device],
+      graphOptimizationLevel: 'all',
+      externalData: files,
+      // On WebGPU, every output stays in a GPU buffer until a figure reads it.
+      preferredOutputLocation: device === 'webgpu' ? 'gpu-buffer' : 'cpu',
+      // Verbose logging lists every node onnxruntime placed on the CPU instead of the GPU.
+      logSeverityLevel: debug ? 0 : 2,
+      logVerbosityLevel: 0,
+    });
+  } catch (cause) {
+    throw new XrayError('session-failed', `onnxruntime-web could not create the ${device} session: ${errorText(cause)}`, { cause });
+  }
+}
+
+/** Reads an output tensor into CPU memory (a GPU download on WebGPU) and frees its GPU buffer. */
+export async function readTensor<T extends ort.Tensor.Type>(tensor: ort.Tensor): Promise<ort.Tensor.DataTypeMap[T]> {
+  return (tensor.location === 'cpu' ? tensor.data : await tensor.getData(true)) as ort.Tensor.DataTypeMap[T];
+}
+
+export function int64Tensor(values: readonly number[], dims: readonly number[] = [values.length]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,33 @@
+// Page-wide settings of the library, set once before the first model loads.
+import { XrayError } from './errors.js';
+import { ort } from './session.js';
+
+export interface Settings {
+  /**
+   * Folder (URL ending in `/`) holding onnxruntime-web's `.wasm`/`.mjs` files. The bundle sets it to
+   * its own folder; left unset, onnxruntime-web's files come from the jsDelivr CDN, as in transformers.js.
+   */
+  wasmPaths?: string;
+  /** WASM threads; more than 1 needs a cross-origin-isolated page. Default: 1, or up to 4 when isolated. */
+  numThreads?: number;
+}
+
+const KNOWN: readonly (keyof Settings)[] = ['wasmPaths', 'numThreads'];
+const settings: Settings = {};
+
+/**
+ * Changes page-wide settings; unknown keys are rejected with the list of valid ones.
+ * @example configure({ wasmPaths: 'https://example.org/transformer-xray/dist/' })
+ */
+export function configure(changes: Settings): void {
+  for (const key of Object.keys(changes)) {
+    if (!KNOWN.includes(key as keyof Settings)) throw new XrayError('bad-option', `Unknown setting "${key}": valid settings are ${KNOWN.join(', ')}.`);
+  }
+  Object.assign(settings, changes);
+  if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
+}
+
+/** The current settings (read-only view). */
+export function currentSettings(): Readonly<Settings> {
+  return settings;
+}

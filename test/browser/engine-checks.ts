@@ -1,0 +1,96 @@
+// The forward-pass checks run on each execution provider: every hook against the float64 reference.
+import { expect } from '@open-wc/testing';
+import { ModelController } from '../../src/controller.js';
+import { GraphOutput } from '../../src/gpt2-graph.js';
+import type { ResolvedDevice } from '../../src/types.js';
+import { fixture, loadFixture, maxAbsDiff, rowOf, topIndices, type FixtureModel } from './support.js';
+
+const TEXT = 'The cat sat on the mat because it was tired.';
+const ATTENTION_TOLERANCE = 1e-4;
+const LOGIT_TOLERANCE = 1e-3;
+
+export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny'): void {
+  let model: FixtureModel;
+  let controller: ModelController;
+
+  before(async () => {
+    model = await loadFixture(fixtureName);
+    controller = new ModelController({ model: fixture(fixtureName), device });
+    await controller.load();
+    expect(controller.device, controller.fallbackReason).to.equal(device);
+  });
+
+  it('returns every attention pattern and residual within 1e-4 of the reference', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const { nLayer, nHead } = model.config;
+    for (let l = 0; l < nLayer; l++) {
+      for (let h = 0; h < nHead; h++) expect(maxAbsDiff(run.attention(l, h), ref.pattern[l][h]), `pattern ${l}.${h}`).to.be.below(ATTENTION_TOLERANCE);
+    }
+    for (let l = 0; l <= nLayer; l++) expect(maxAbsDiff(run.residual(l), ref.residPre[l]), `resid_pre ${l}`).to.be.below(ATTENTION_TOLERANCE);
+  });
+
+  it('has attention rows that sum to 1 and are exactly zero above the diagonal', async () => {
+    const run = await controller.run(TEXT);
+    const T = run.ids.length;
+    for (let l = 0; l < model.config.nLayer; l++) {
+      for (let h = 0; h < model.config.nHead; h++) {
+        const a = run.attention(l, h);
+        for (let q = 0; q < T; q++) {
+          const row = rowOf(a, q, T);
+          expect(Math.abs(row.reduce((s, x) => s + x, 0) - 1)).to.be.below(1e-5);
+          expect(row.slice(q + 1).every((x) => x === 0), `row ${q} above diagonal`).to.be.true;
+        }
+      }
+    }
+  });
+
+  it('returns the other hooks and the logits within tolerance', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const T = run.ids.length;
+    const { nLayer, dModel: D, vocabSize: V } = model.config;
+    expect(maxAbsDiff((await run.hook(GraphOutput.embed)).data, ref.embed)).to.be.below(ATTENTION_TOLERANCE);
+    expect(maxAbsDiff((await run.hook(GraphOutput.posEmbed)).data, ref.posEmbed)).to.be.below(ATTENTION_TOLERANCE);
+    const attnOut = await run.hook(GraphOutput.attnOut);
+    const mlpOut = await run.hook(GraphOutput.mlpOut);
+    expect(attnOut.dims).to.deep.equal([nLayer, T, D]);
+    for (let l = 0; l < nLayer; l++) {
+      expect(maxAbsDiff(attnOut.data.subarray(l * T * D, (l + 1) * T * D), ref.attnOut[l]), `attn_out ${l}`).to.be.below(ATTENTION_TOLERANCE);
+      expect(maxAbsDiff(mlpOut.data.subarray(l * T * D, (l + 1) * T * D), ref.mlpOut[l]), `mlp_out ${l}`).to.be.below(ATTENTION_TOLERANCE);
+    }
+    expect(maxAbsDiff((await run.hook(GraphOutput.lnFinalScale)).data, ref.lnFinalScale)).to.be.below(ATTENTION_TOLERANCE);
+    const logits = await run.hook(GraphOutput.logits);
+    expect(maxAbsDiff(logits.data, rowOf(ref.logits, T - 1, V)), 'logits').to.be.below(LOGIT_TOLERANCE);
+    const next = run.nextToken(5);
+    expect(next.map((t) => t.id)).to.deep.equal(topIndices(rowOf(ref.logits, T - 1, V), 5));
+    expect(next.every((t, i) => i === 0 || t.prob <= next[i - 1].prob)).to.be.true;
+  });
+
+  it('computes hook_z and hook_result of a chosen head only when asked', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const layer = model.config.nLayer - 1;
+    const head = model.config.nHead - 1;
+    const { z, result } = await run.headVectors(layer, head);
+    expect(maxAbsDiff(z, ref.z[layer][head])).to.be.below(ATTENTION_TOLERANCE);
+    expect(maxAbsDiff(result, ref.result[layer][head])).to.be.below(ATTENTION_TOLERANCE);
+  });
+
+  it('reads the logit lens of every layer and position against the reference', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const { nLayer, dModel: D } = model.config;
+    const lens = await run.logitLens(3);
+    expect(lens).to.have.length(nLayer + 1);
+    for (let l = 0; l <= nLayer; l++) {
+      expect(lens[l]).to.have.length(run.ids.length);
+      for (const p of [0, run.ids.length - 1]) {
+        const probs = model.lensProbs(rowOf(ref.residPre[l], p, D));
+        expect(lens[l][p].map((t) => t.id), `layer ${l} position ${p}`).to.deep.equal(topIndices(probs, 3));
+        expect(Math.abs(lens[l][p][0].prob - probs[lens[l][p][0].id])).to.be.below(1e-4);
+      }
+    }
+  });
+}
+

@@ -1,0 +1,3 @@
+import { forwardPassChecks } from './engine-checks.js';
+
+describe('forward pass on WebGPU', () => forwardPassChecks('webgpu', 'tiny'));

@@ -1,0 +1,24 @@
+// Browser tests: headless Chromium from the system, WASM and WebGPU (SwiftShader) in one browser,
+// served from 127.0.0.1 so WebGPU has the secure context it needs.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
+import { faultyDownloads } from './test/server/faulty-downloads.mjs';
+import { ortFiles } from './test/server/ort-files.mjs';
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  rootDir: '.',
+  hostname: '127.0.0.1',
+  nodeResolve: { exportConditions: ['browser', 'production'] },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  middleware: [ortFiles, faultyDownloads],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS } })],
+  // One page at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 120_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 1_800_000,
+  testFramework: { config: { timeout: 180_000 } },
+};
