@@ -19,6 +19,7 @@ export const EAGER_OUTPUTS: readonly string[] = [GraphOutput.pattern, GraphOutpu
 /** Creates a session; throws `session-failed` with onnxruntime's reason. */
 export async function createSession(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, debug = false): Promise<ort.InferenceSession> {
   if (device === 'wasm') ort.env.wasm.numThreads = numThreads;
+  if (debug) ort.env.logLevel = 'verbose';
   try {
     return await ort.InferenceSession.create(model, {
       executionProviders: [device],
