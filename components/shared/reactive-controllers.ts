@@ -1,0 +1,81 @@
+// Cross-cutting behaviour of figures: size, colour scheme, and any EventTarget to follow.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** Tracks the host's content width; the host re-renders when it changes. */
+export class ResizeController implements ReactiveController {
+  width = 0;
+  private observer = new ResizeObserver(([entry]) => {
+    const width = Math.round(entry.contentRect.width);
+    if (width !== this.width) {
+      this.width = width;
+      this.host.requestUpdate();
+    }
+  });
+
+  constructor(private host: Host) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.observer.observe(this.host);
+  }
+
+  hostDisconnected(): void {
+    this.observer.disconnect();
+  }
+}
+
+/** Re-renders the host when dark mode or forced colours turn on or off, so canvases repaint. */
+export class ColourSchemeController implements ReactiveController {
+  private queries = ['(prefers-color-scheme: dark)', '(forced-colors: active)'].map((q) => matchMedia(q));
+  private onChange = () => this.host.requestUpdate();
+
+  constructor(private host: Host) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    for (const q of this.queries) q.addEventListener('change', this.onChange);
+  }
+
+  hostDisconnected(): void {
+    for (const q of this.queries) q.removeEventListener('change', this.onChange);
+  }
+}
+
+/** Listens to one event target at a time (it may change, e.g. a new controller); cleans up on disconnect. */
+export class EventFollower<T extends EventTarget> implements ReactiveController {
+  private target: T | undefined;
+
+  constructor(
+    private host: Host,
+    private events: Record<string, (event: Event) => void>,
+  ) {
+    host.addController(this);
+  }
+
+  follow(target: T | undefined): void {
+    if (target === this.target) return;
+    this.unlisten();
+    this.target = target;
+    if (this.host.isConnected) this.listen();
+  }
+
+  hostConnected(): void {
+    this.listen();
+  }
+
+  hostDisconnected(): void {
+    this.unlisten();
+  }
+
+  private listen(): void {
+    for (const [name, handler] of Object.entries(this.events)) this.target?.addEventListener(name, handler);
+  }
+
+  private unlisten(): void {
+    for (const [name, handler] of Object.entries(this.events)) this.target?.removeEventListener(name, handler);
+  }
+}

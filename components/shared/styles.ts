@@ -1,0 +1,110 @@
+// Theme tokens shared by every figure. Pages restyle through these custom properties and `part`s;
+// dark mode and forced colours are handled here once.
+import { css } from 'lit';
+
+export const figureStyles = css`
+  :host {
+    --_fg: var(--xray-fg, #1f2328);
+    --_bg: var(--xray-bg, #ffffff);
+    --_muted: var(--xray-muted, #656d76);
+    --_accent: var(--xray-accent, #0969da);
+    --_error: var(--xray-error, #cf222e);
+    --_border: var(--xray-border, #d0d7de);
+    --_scale-low: var(--xray-scale-low, #f7fbff);
+    --_scale-high: var(--xray-scale-high, #08306b);
+    --_masked: var(--xray-masked, #eaeef2);
+    display: block;
+    position: relative;
+    font: var(--xray-font-size, 13px) / 1.4 var(--xray-font, system-ui, sans-serif);
+    color: var(--_fg);
+    background: var(--_bg);
+    container-type: inline-size;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_fg: var(--xray-fg, #e6edf3);
+      --_bg: var(--xray-bg, #0d1117);
+      --_muted: var(--xray-muted, #8d96a0);
+      --_accent: var(--xray-accent, #4493f8);
+      --_error: var(--xray-error, #f85149);
+      --_border: var(--xray-border, #30363d);
+      --_scale-low: var(--xray-scale-low, #0d1117);
+      --_scale-high: var(--xray-scale-high, #ffd33d);
+      --_masked: var(--xray-masked, #161b22);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .status {
+    padding: 0.75em;
+    border: 1px dashed var(--_border);
+    border-radius: 6px;
+    color: var(--_muted);
+  }
+  .status[role='alert'] {
+    color: var(--_error);
+    border-color: var(--_error);
+  }
+  progress {
+    display: block;
+    width: 100%;
+    accent-color: var(--_accent);
+  }
+  .notice {
+    color: var(--_muted);
+    font-size: 0.9em;
+  }
+  .toolbar {
+    display: flex;
+    gap: 0.25em;
+    justify-content: flex-end;
+  }
+  .toolbar button {
+    font: inherit;
+    font-size: 0.85em;
+    color: var(--_fg);
+    background: transparent;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    padding: 0.1em 0.5em;
+    cursor: pointer;
+  }
+  .toolbar button:focus-visible,
+  [tabindex]:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .tooltip {
+    position: absolute;
+    pointer-events: none;
+    z-index: 1;
+    padding: 0.3em 0.5em;
+    border-radius: 4px;
+    background: var(--_fg);
+    color: var(--_bg);
+    white-space: pre;
+    font-size: 0.9em;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  @media (forced-colors: active) {
+    :host {
+      --_fg: CanvasText;
+      --_bg: Canvas;
+      --_muted: GrayText;
+      --_accent: Highlight;
+      --_error: CanvasText;
+      --_border: CanvasText;
+      --_scale-low: Canvas;
+      --_scale-high: CanvasText;
+      --_masked: GrayText;
+    }
+  }
+`;

@@ -1,0 +1,171 @@
+// What every figure shares: where its model comes from, linked selection, data mode, the loading,
+// error and empty states, and export. Subclasses draw; they hold no model logic.
+import { consume } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ModelController } from '../../src/controller.js';
+import { XrayError } from '../../src/errors.js';
+import type { GraphModelRun } from '../../src/model-run.js';
+import { SelectionHub } from '../../src/selection.js';
+import type { Device, ProgressDetail } from '../../src/types.js';
+import { modelContext, selectionContext } from './contexts.js';
+import { emit } from './events.js';
+import { downloadBlob, svgToPng } from './export.js';
+import { ColourSchemeController, EventFollower, ResizeController } from './reactive-controllers.js';
+import { figureStyles } from './styles.js';
+
+export abstract class XrayFigure<Data = unknown> extends LitElement {
+  static override styles = [figureStyles];
+
+  /** Model for a figure outside `<xray-model>` (Hub id or folder URL); inside one, the provider's is used. */
+  @property() model?: string;
+
+  /** Device for a figure outside `<xray-model>`: `auto`, `webgpu` or `wasm`. */
+  @property() device?: Device;
+
+  /** Figures with the same group share the selected head and the hovered token. */
+  @property() group?: string;
+
+  /** Put `<|endoftext|>` before the text, as TransformerLens does by default. */
+  @property({ type: Boolean, attribute: 'prepend-bos' }) prependBos = false;
+
+  /** Precomputed values to show instead of running a model (data mode); see the README for the schema. */
+  @property({ attribute: false }) data?: Data;
+
+  /** Hides the PNG/SVG export buttons. */
+  @property({ type: Boolean, attribute: 'no-export' }) noExport = false;
+
+  @consume({ context: modelContext, subscribe: true })
+  @state()
+  private providedController?: ModelController;
+
+  @consume({ context: selectionContext, subscribe: true })
+  @state()
+  private providedSelection?: SelectionHub;
+
+  @state() protected progress?: ProgressDetail;
+
+  /** Why the JSON data inside the element could not be read, if it could not. */
+  @state() protected dataError?: XrayError;
+
+  protected readonly size = new ResizeController(this);
+  private readonly ownSelection = new SelectionHub();
+  private readonly controllerEvents = new EventFollower<ModelController>(this, {
+    progress: (e) => (this.progress = (e as CustomEvent<ProgressDetail>).detail),
+    fallback: () => this.requestUpdate(),
+  });
+  private readonly selectionEvents = new EventFollower<SelectionHub>(this, { change: () => this.requestUpdate() });
+
+  constructor() {
+    super();
+    new ColourSchemeController(this);
+  }
+
+  /** The model controller this figure runs on. */
+  get controller(): ModelController {
+    if (this.model || !this.providedController) return ModelController.shared({ model: this.model, device: this.device });
+    return this.providedController;
+  }
+
+  /** The selection this figure shares with its linked figures. */
+  get selection(): SelectionHub {
+    if (this.group) return SelectionHub.group(this.group);
+    return this.providedSelection ?? this.ownSelection;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.data ??= this.dataFromScript();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.controllerEvents.follow(this.data ? undefined : this.controller);
+    this.selectionEvents.follow(this.selection);
+  }
+
+  /** Loads the model if needed and runs `text`, aborting with `signal` when the figure's inputs change. */
+  protected async runModel(text: string | undefined, signal: AbortSignal): Promise<GraphModelRun> {
+    if (!text?.trim()) throw new XrayError('empty-text', 'There is no text to show yet: set the text attribute.');
+    await this.controller.load();
+    return this.controller.run(text, { signal, prependBos: this.prependBos });
+  }
+
+  /** For a Task's `onComplete`. */
+  protected announceComplete(tokens: string[]): void {
+    emit(this, 'run-complete', { tokens });
+  }
+
+  /** For a Task's `onError`: every error also leaves the element as an event. */
+  protected announceError(error: unknown): void {
+    const { code, message } = asXrayError(error);
+    if (code !== 'aborted') emit(this, 'error', { code, message });
+  }
+
+  protected renderLoading(): TemplateResult {
+    const p = this.progress;
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    const label = !p ? 'Loading the model…' : p.total ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB` : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
+    return html`<div class="status" part="loading" role="status" aria-live="polite">
+      ${label}
+      <progress aria-label=${label} max=${p?.total || 1} .value=${p?.total ? p.loaded : (null as unknown as number)}></progress>
+    </div>`;
+  }
+
+  protected renderError(error: unknown): TemplateResult {
+    const { code, message } = asXrayError(error);
+    if (code === 'empty-text') return html`<div class="status" part="empty">${message}</div>`;
+    return html`<div class="status" part="error" role="alert">${message}</div>`;
+  }
+
+  /** Says when the figure runs on WASM though WebGPU was wanted, or when the text was cut. */
+  protected renderNotices(run?: { truncated: boolean }): TemplateResult | typeof nothing {
+    const reason = this.data ? undefined : this.controller.fallbackReason;
+    const notes = [reason, run?.truncated ? `The text was longer than the model's context and was cut to ${this.controller.config?.nCtx} tokens.` : undefined].filter(Boolean);
+    return notes.length ? html`${notes.map((n) => html`<p class="notice" part="notice">${n}</p>`)}` : nothing;
+  }
+
+  protected renderToolbar(): TemplateResult | typeof nothing {
+    if (this.noExport) return nothing;
+    return html`<div class="toolbar" part="toolbar">
+      <button part="export-button" aria-label="Download the figure as PNG" @click=${() => this.download('png')}>PNG</button>
+      <button part="export-button" aria-label="Download the figure as SVG" @click=${() => this.download('svg')}>SVG</button>
+    </div>`;
+  }
+
+  /** The figure as a standalone SVG document; throws when there is nothing to show yet. */
+  abstract toSVG(): string;
+
+  /** The figure as a PNG image, rendered from `toSVG()` at the device's pixel ratio. */
+  toPNG(scale = globalThis.devicePixelRatio || 1): Promise<Blob> {
+    return svgToPng(this.toSVG(), scale);
+  }
+
+  private async download(kind: 'png' | 'svg'): Promise<void> {
+    const name = this.localName;
+    try {
+      const blob = kind === 'png' ? await this.toPNG(2) : new Blob([this.toSVG()], { type: 'image/svg+xml' });
+      downloadBlob(blob, `${name}.${kind}`);
+    } catch (error) {
+      this.announceError(error);
+    }
+  }
+
+  private dataFromScript(): Data | undefined {
+    const script = this.querySelector(':scope > script[type="application/json"]');
+    if (!script?.textContent) return undefined;
+    try {
+      return JSON.parse(script.textContent) as Data;
+    } catch (cause) {
+      this.dataError = new XrayError('bad-option', `The JSON data inside <${this.localName}> is not valid JSON.`, { cause });
+      this.announceError(this.dataError);
+      return undefined;
+    }
+  }
+}
+
+export function asXrayError(error: unknown): XrayError {
+  if (error instanceof XrayError) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return new XrayError('aborted', 'Aborted.');
+  return new XrayError('session-failed', error instanceof Error ? error.message : String(error), { cause: error });
+}

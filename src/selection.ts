@@ -1,0 +1,54 @@
+// Selection shared by linked figures: the chosen head and the hovered token. Plain state with
+// change events, so any framework (or none) can take part.
+
+/** A head of the model. */
+export interface HeadRef {
+  layer: number;
+  head: number;
+}
+
+export interface SelectionState {
+  /** The head clicked in a grid, shown by linked heatmaps. */
+  head: HeadRef | null;
+  /** Position of the token under the pointer or keyboard focus in any linked figure. */
+  token: number | null;
+}
+
+/** One selection shared by a group of figures; fires `change` with no detail after every change. */
+export class SelectionHub extends EventTarget {
+  private static readonly groups = new Map<string, SelectionHub>();
+
+  /** The hub of a named group; figures with the same `group` attribute share it. */
+  static group(name: string): SelectionHub {
+    let hub = SelectionHub.groups.get(name);
+    if (!hub) {
+      hub = new SelectionHub();
+      SelectionHub.groups.set(name, hub);
+    }
+    return hub;
+  }
+
+  private state: SelectionState = { head: null, token: null };
+
+  get head(): HeadRef | null {
+    return this.state.head;
+  }
+
+  get token(): number | null {
+    return this.state.token;
+  }
+
+  selectHead(head: HeadRef | null): void {
+    if (head?.layer === this.state.head?.layer && head?.head === this.state.head?.head) return;
+    this.update({ head });
+  }
+
+  hoverToken(token: number | null): void {
+    if (token !== this.state.token) this.update({ token });
+  }
+
+  private update(change: Partial<SelectionState>): void {
+    this.state = { ...this.state, ...change };
+    this.dispatchEvent(new Event('change'));
+  }
+}
