@@ -1,0 +1,99 @@
+// Tokenization through transformers.js with the fixtures' tokenizer.json (GPT-2's real vocabulary
+// and merges), checked against gpt-tokenizer's r50k, an independent implementation.
+import { expect } from '@open-wc/testing';
+import * as r50k from 'gpt-tokenizer/encoding/r50k_base';
+import { displayText, tokenBytes } from '../../src/token-text.js';
+import { createTokenizer, type Gpt2Tokenizer } from '../../src/tokenizer.js';
+import { fixture } from './support.js';
+
+const STRINGS = [
+  'The cat sat on the mat because it was tired',
+  'The Eiffel Tower is in',
+  'Hello, world!',
+  '',
+  ' ',
+  '  leading spaces',
+  'trailing spaces   ',
+  'many     spaces   between',
+  '\ttabs\tand\nnewlines\n\n',
+  '\r\n windows line end',
+  "It's, I'm, you're, they've, we'll, she'd, can't",
+  "DON'T SHOUT'S",
+  '1234567890',
+  '3.14159 2,718 1e-10 -42 +7',
+  '$100.00 and 50% off',
+  '2026-11-23T02:28:55Z',
+  'café naïve résumé',
+  'Straße, Ærø, Øresund',
+  'Москва — столица России',
+  'Ελληνικά γράμματα',
+  '中文字符测试',
+  '日本語のテキスト',
+  '한국어 텍스트',
+  'עברית וערבית: العربية',
+  'हिन्दी पाठ',
+  'ไทย',
+  '😀😃😄 emoji',
+  '👨‍👩‍👧‍👦 family ZWJ',
+  '🇫🇷🇩🇪 flags',
+  'e\u0301 combining accent',
+  '\u200bzero\u200bwidth',
+  'function add(a, b) { return a + b; }',
+  'const x = arr.map((v) => v * 2);',
+  'def f(x):\n    return x ** 2\n',
+  '<div class="x">&amp;</div>',
+  'SELECT * FROM users WHERE id = 1;',
+  'https://example.org/path?q=1&r=2#frag',
+  'user@example.com',
+  '#hashtag @mention',
+  '!!!???...',
+  '————',
+  '"quoted" \'single\' `back`',
+  '<|endoftext|>',
+  'Before<|endoftext|>after',
+  'A<|endoftext|><|endoftext|>B',
+  'endoftext without markers',
+  'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  'The quick brown fox jumps over the lazy dog.',
+  'GPT-2 was released in 2019 by OpenAI.',
+  'mixed 123abc456 tokens',
+  '\u00a0non-breaking\u00a0space',
+  'tabs\t\t\tand   spaces \t mixed',
+];
+
+/** r50k with `<|endoftext|>` allowed as a special token, as Hugging Face's tokenizer treats it. */
+function oracle(text: string): number[] {
+  return text.split('<|endoftext|>').flatMap((part, i) => [...(i > 0 ? [50256] : []), ...r50k.encode(part)]);
+}
+
+describe('GPT-2 tokenization', () => {
+  let tokenizer: Gpt2Tokenizer;
+  before(async () => {
+    const [json, config] = await Promise.all(['tokenizer.json', 'tokenizer_config.json'].map((f) => fetch(fixture('tiny') + f).then((r) => r.json())));
+    tokenizer = createTokenizer(json, config);
+  });
+
+  it(`matches gpt-tokenizer's r50k on ${STRINGS.length} varied strings`, () => {
+    expect(STRINGS.length).to.be.at.least(50);
+    for (const text of STRINGS) expect(tokenizer.encode(text), JSON.stringify(text)).to.deep.equal(oracle(text));
+  });
+
+  it('shows byte-level tokens as text, with a space for Ġ', () => {
+    const ids = tokenizer.encode('The cat sat');
+    expect(ids.map(tokenizer.tokenText)).to.deep.equal(['The', ' cat', ' sat']);
+    expect(tokenizer.tokenText(50256)).to.equal('<|endoftext|>');
+  });
+
+  it('shows a character split over several tokens as the bytes each token holds', () => {
+    const ids = tokenizer.encode('🦜');
+    expect(ids.length).to.be.greaterThan(1);
+    const shown = ids.map(tokenizer.tokenText);
+    expect(shown.join('')).to.match(/^(\\x[0-9A-F]{2})+$/);
+    expect(shown.join('')).to.equal('\\xF0\\x9F\\xA6\\x9C');
+  });
+
+  it('decodes whole characters inside a token and escapes the partial bytes around them', () => {
+    expect(displayText(tokenBytes('Ġcaf' + 'Ã©'))).to.equal(' café');
+    expect(displayText(new Uint8Array([0x41, 0xe2, 0x80]))).to.equal('A\\xE2\\x80');
+  });
+});
