@@ -4,7 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { faultyDownloads } from './test/server/faulty-downloads.mjs';
-import { ortFiles } from './test/server/ort-files.mjs';
+import { rawFiles } from './test/server/raw-files.mjs';
 
 export default {
   files: ['test/browser/**/*.test.ts'],
@@ -12,7 +12,7 @@ export default {
   hostname: '127.0.0.1',
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  middleware: [ortFiles, faultyDownloads],
+  middleware: [rawFiles, faultyDownloads],
   browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS } })],
   // One page at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
   concurrency: 1,

@@ -1,0 +1,29 @@
+// npm run build: dist/ as ESM + .d.ts (tsc), and dist/transformer-xray.bundle.js, one module with
+// lit, transformers.js and onnxruntime-web inside and onnxruntime's runtime files beside it.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+rmSync('dist', { recursive: true, force: true });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+
+await build({
+  entryPoints: { 'transformer-xray.bundle': 'components/bundle.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  conditions: ['browser', 'production'],
+  // onnxruntime-web's Node branch imports these; the browser never reaches it.
+  external: ['module', 'worker_threads', 'node:*'],
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+// The WebGPU build loads its .mjs/.wasm pair at run time, from the folder the bundle says (its own).
+const ortDist = 'node_modules/onnxruntime-web/dist';
+for (const file of readdirSync(ortDist).filter((f) => /^ort-wasm-simd-threaded\.asyncify\.(mjs|wasm)$/.test(f))) copyFileSync(`${ortDist}/${file}`, `dist/${file}`);
+console.log('built dist/ and dist/transformer-xray.bundle.js');

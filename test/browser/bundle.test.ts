@@ -1,0 +1,20 @@
+// The built bundle (npm run build) on its own: loaded as a plain module from /dist/, it finds
+// onnxruntime's runtime files beside itself with no configuration, and runs a model.
+import { expect } from '@open-wc/testing';
+import { fixture } from './support.js';
+
+describe('dist/transformer-xray.bundle.js', () => {
+  it('runs a model on WASM with its runtime files from its own folder', async () => {
+    const bundle = await import(/* @vite-ignore */ new URL('/dist/transformer-xray.bundle.js', location.href).href);
+    const fetched: string[] = [];
+    new PerformanceObserver((list) => fetched.push(...list.getEntries().map((e) => e.name))).observe({ type: 'resource', buffered: true });
+    const controller = new bundle.ModelController({ model: fixture('tiny-bf16'), device: 'wasm' });
+    const run = await controller.run('Hello from the bundle');
+    expect(run.tokens.join('')).to.equal('Hello from the bundle');
+    expect(customElements.get('xray-model')).to.equal(bundle.XrayModel);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const runtime = fetched.filter((url) => /ort-wasm/.test(url));
+    expect(runtime.length, fetched.join('\n')).to.be.greaterThan(0);
+    expect(runtime.every((url) => new URL(url).pathname.startsWith('/dist/'))).to.be.true;
+  });
+});
