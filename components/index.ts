@@ -1,2 +1,6 @@
-// Every element, registered on import. Import one define module (e.g. `transformer-xray/attention-heatmap`) for just one.
+// Every element, registered on import. Import one define module (e.g. `transformer-xray/components/attention-heatmap.js`) for just one.
 export * from './xray-model.js';
+export * from './attention-heatmap.js';
+export * from './head-grid.js';
+export * from './logit-lens-table.js';
+export * from './probe-chart.js';

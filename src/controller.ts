@@ -14,6 +14,12 @@ import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDev
 import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
 
+/** The ONNX model and the weight buffers its initializers point into. */
+interface Graph {
+  model: Uint8Array;
+  files: ExternalFile[];
+}
+
 export const DEFAULT_MODEL = 'openai-community/gpt2';
 const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
 /** How many texts' runs a controller keeps; each holds L·H·T² attention floats. */
@@ -70,8 +76,6 @@ export class ModelController extends EventTarget {
   private loading: Promise<void> | undefined;
   private session: ort.InferenceSession | undefined;
   private tokenizer: Gpt2Tokenizer | undefined;
-  private modelBytes: Uint8Array | undefined;
-  private files: ExternalFile[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly runs = new Map<string, Promise<GraphModelRun>>();
 
@@ -120,15 +124,7 @@ export class ModelController extends EventTarget {
       ]);
       const config = parseGpt2Config(configJson);
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
-      const bytes = await fetchFile(base + 'model.safetensors', 'model.safetensors', {
-        onProgress: progress,
-        notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
-      });
-      const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
-      const placed = placeWeights(bytes, weights);
-      this.modelBytes = buildGpt2Graph(config, weights, placed.locate, { instrumented: true });
-      this.files = placed.files;
-      this.session = await this.openSession();
+      this.session = await this.openSession(await this.buildGraph(config, progress));
       this.tokenizer = tokenizer;
       this.config = config;
       this.setStatus('ready');
@@ -139,14 +135,29 @@ export class ModelController extends EventTarget {
     }
   }
 
+  /**
+   * Fetches the weights (from the Cache API after the first time) and writes the graph over them.
+   * Nothing keeps the result once a session holds the weights, so 500 MB are not held twice.
+   */
+  private async buildGraph(config: ModelConfig, onProgress?: (detail: ProgressDetail) => void): Promise<Graph> {
+    const base = modelBaseUrl(this.model);
+    const bytes = await fetchFile(base + 'model.safetensors', 'model.safetensors', {
+      onProgress,
+      notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
+    });
+    const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+    const placed = placeWeights(bytes, weights);
+    return { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
+  }
+
   /** WebGPU when wanted and possible; any WebGPU failure falls back to WASM and is recorded. */
-  private async openSession(): Promise<ort.InferenceSession> {
+  private async openSession(graph: Graph): Promise<ort.InferenceSession> {
     const threads = await this.threads();
     const caps = await capabilities();
     if (this.requestedDevice !== 'wasm') {
       if (caps.webgpu) {
         try {
-          const session = await createSession(this.modelBytes!, this.files, 'webgpu', threads, this.debug);
+          const session = await createSession(graph.model, graph.files, 'webgpu', threads, this.debug);
           this.device = 'webgpu';
           return session;
         } catch (error) {
@@ -157,7 +168,7 @@ export class ModelController extends EventTarget {
       }
     }
     this.device = 'wasm';
-    return createSession(this.modelBytes!, this.files, 'wasm', threads, this.debug);
+    return createSession(graph.model, graph.files, 'wasm', threads, this.debug);
   }
 
   private async threads(): Promise<number> {
@@ -218,7 +229,8 @@ export class ModelController extends EventTarget {
       } catch (error) {
         if (this.device !== 'webgpu') throw new XrayError('session-failed', `The forward pass failed: ${errorText(error)}`, { cause: error });
         this.fallBack(`WebGPU failed during a run, switching to WASM: ${errorText(error)}`);
-        this.session = await createSession(this.modelBytes!, this.files, 'wasm', await this.threads(), this.debug);
+        const graph = await this.buildGraph(this.config!);
+        this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), this.debug);
         this.device = 'wasm';
         return this.session.run(feeds);
       }

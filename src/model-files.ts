@@ -44,10 +44,20 @@ export async function fetchFile(url: string, file: string, options: FetchOptions
   }
   if ((response.status === 404 || response.status === 401) && options.notFound) throw options.notFound();
   if (!response.ok) throw new XrayError('download-failed', `Could not download ${file} from ${url}: the server answered ${response.status} ${response.statusText}.`);
-  const bytes = await readBody(response, file, url, options);
+  // The cache is written from a second branch of the stream, so the file is never held twice in memory.
   // A failed cache write (quota, private mode) costs a re-download next time, nothing more.
-  await cache?.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+  const [reading, caching] = response.body && cache ? response.body.tee() : [response.body, null];
+  const stored = caching ? cache!.put(url, new Response(caching, { headers: cacheHeaders(response.headers) })).catch(() => undefined) : undefined;
+  const bytes = await readBody(new Response(reading, { headers: response.headers }), file, url, options);
+  await stored;
   return bytes;
+}
+
+/** The stored copy is decoded, so it keeps its length only when the transfer was not compressed. */
+function cacheHeaders(headers: Headers): HeadersInit {
+  const length = headers.get('content-length');
+  const encoded = (headers.get('content-encoding') ?? 'identity') !== 'identity';
+  return { 'content-type': 'application/octet-stream', ...(length && !encoded ? { 'content-length': length } : {}) };
 }
 
 async function openCache(): Promise<Cache | undefined> {

@@ -24,7 +24,15 @@ export function contrastRatio(a: string, b: string): number {
   return (light + 0.05) / (dark + 0.05);
 }
 
-/** The candidate text colour with the highest contrast on `background`. */
-export function readableOn(background: string, candidates: string[]): string {
-  return candidates.reduce((best, c) => (contrastRatio(background, c) > contrastRatio(background, best) ? c : best));
+/** WCAG AA for body text. */
+const MIN_CONTRAST = 4.5;
+
+/**
+ * The text colour for `background`: the best of `preferred` (the theme's own colours) when it reaches
+ * WCAG AA, else black or white, one of which always does (at least 4.58:1).
+ */
+export function readableOn(background: string, preferred: string[]): string {
+  const best = (candidates: string[]) => candidates.reduce((a, b) => (contrastRatio(background, b) > contrastRatio(background, a) ? b : a));
+  const choice = best(preferred);
+  return contrastRatio(background, choice) >= MIN_CONTRAST ? choice : best(['#000000', '#ffffff']);
 }

@@ -6,12 +6,13 @@ type Host = ReactiveControllerHost & HTMLElement;
 /** Tracks the host's content width; the host re-renders when it changes. */
 export class ResizeController implements ReactiveController {
   width = 0;
+  // The re-render waits a frame: rendering inside the observer's callback, when the height follows
+  // the width, makes the browser report "ResizeObserver loop completed with undelivered notifications".
   private observer = new ResizeObserver(([entry]) => {
     const width = Math.round(entry.contentRect.width);
-    if (width !== this.width) {
-      this.width = width;
-      this.host.requestUpdate();
-    }
+    if (width === this.width) return;
+    this.width = width;
+    requestAnimationFrame(() => this.host.requestUpdate());
   });
 
   constructor(private host: Host) {

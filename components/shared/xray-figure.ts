@@ -96,10 +96,10 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
     emit(this, 'run-complete', { tokens });
   }
 
-  /** For a Task's `onError`: every error also leaves the element as an event. */
+  /** For a Task's `onError`: every failure is also an `error` event (an empty text is not a failure). */
   protected announceError(error: unknown): void {
     const { code, message } = asXrayError(error);
-    if (code !== 'aborted') emit(this, 'error', { code, message });
+    if (code !== 'aborted' && code !== 'empty-text') emit(this, 'error', { code, message });
   }
 
   protected renderLoading(): TemplateResult {

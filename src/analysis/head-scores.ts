@@ -28,7 +28,7 @@ export function tokenToTokenScores(source: AttentionSource, from: number, to: nu
 
 /**
  * The `k` best heads, best first; NaN scores (no position the score is defined on) are left out.
- * @example rankHeads(tokenToTokenScores(run, 7, 1), 5, run.nHead) // [{ layer: 5, head: 1, score: 0.8 }, …]
+ * @example rankHeads(tokenToTokenScores(source, 7, 1), 5, source.nHead) // [{ layer: 5, head: 1, score: 0.8 }, …]
  */
 export function rankHeads(scores: Float32Array, k: number, nHead: number): RankedHead[] {
   const order: number[] = [];
@@ -110,4 +110,16 @@ function perHead(source: AttentionSource, score: (pattern: Float32Array) => numb
   const out = new Float32Array(source.nLayer * source.nHead);
   for (let l = 0; l < source.nLayer; l++) for (let h = 0; h < source.nHead; h++) out[l * source.nHead + h] = score(source.attention(l, h));
   return out;
+}
+
+/**
+ * The `k` keys one query of one head attends to most, heaviest first; keys with no weight are
+ * left out (a query near the start has few).
+ */
+export function topKeys(source: AttentionSource, layer: number, head: number, query: number, k: number): { position: number; weight: number }[] {
+  const T = source.tokens.length;
+  const row = source.attention(layer, head).subarray(query * T, query * T + T);
+  const keys = Array.from(row.keys()).filter((key) => row[key] > 0);
+  keys.sort((a, b) => row[b] - row[a] || a - b);
+  return keys.slice(0, k).map((position) => ({ position, weight: row[position] }));
 }

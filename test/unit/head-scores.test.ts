@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttentionSource } from '../../src/data.js';
-import { bosScore, duplicateTokenScore, findTokenPosition, inductionScore, previousTokenScore, rankHeads, tokenToTokenScores } from '../../src/analysis/head-scores.js';
+import { bosScore, duplicateTokenScore, findTokenPosition, inductionScore, previousTokenScore, rankHeads, tokenToTokenScores, topKeys } from '../../src/analysis/head-scores.js';
 
 /** A pattern where each query puts all its attention on one key. */
 function oneHot(keyOf: (q: number) => number, T: number): Float32Array {
@@ -106,5 +106,20 @@ describe('findTokenPosition', () => {
     assert.equal(findTokenPosition(sentence, '10'), -1);
     assert.equal(findTokenPosition(sentence, '5', { before: 5 }), -1);
     assert.equal(findTokenPosition(sentence, '4', { before: 5 }), 4);
+  });
+});
+
+describe('topKeys', () => {
+  it('lists the keys a query attends to most, heaviest first, without zero weights', () => {
+    const pattern = Float32Array.of(1, 0, 0, 0.5, 0.5, 0, 0.25, 0.125, 0.625);
+    const spread: AttentionSource = { tokens: ['A', 'B', 'C'], nLayer: 1, nHead: 1, attention: () => pattern };
+    assert.deepEqual(topKeys(spread, 0, 0, 2, 2), [
+      { position: 2, weight: 0.625 },
+      { position: 0, weight: 0.25 },
+    ]);
+    assert.deepEqual(topKeys(spread, 0, 0, 1, 3), [
+      { position: 0, weight: 0.5 },
+      { position: 1, weight: 0.5 },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
-// Paints an attention pattern onto a canvas with one pixel per cell; CSS scales it up with
-// `image-rendering: pixelated`, so 1,000 tokens cost one million pixels whatever the zoom.
+// Drawing helpers of <attention-heatmap>: the pattern onto a canvas with one pixel per cell (CSS
+// scales it up with `image-rendering: pixelated`, so 1,000 tokens cost one million pixels at any
+// size), the thinning of axis labels, and how weights read as text.
 import type { ScaleSequential } from 'd3-scale';
 
 /** Steps of the colour lookup table: calling the d3 scale per cell would take seconds at T = 1,000. */
@@ -16,11 +17,11 @@ export function patternMax(pattern: Float32Array): number {
 export function paintPattern(canvas: HTMLCanvasElement, pattern: Float32Array, scale: ScaleSequential<string>, masked: string): void {
   const T = Math.round(Math.sqrt(pattern.length));
   const context = canvas.getContext('2d')!;
-  const table = rgbaOf(Array.from({ length: STEPS }, (_, i) => scale(scale.domain()[1] * (i / (STEPS - 1)))).concat(masked));
   const max = scale.domain()[1];
-  const pixels = new Uint32Array(T * T);
-  const colours = new Uint32Array(table.buffer);
+  // Whole RGBA pixels as one 32-bit word each; the byte order is the platform's both ways.
+  const colours = new Uint32Array(rgbaOf(Array.from({ length: STEPS }, (_, i) => scale((max * i) / (STEPS - 1))).concat(masked)).buffer);
   const maskedColour = colours[STEPS];
+  const pixels = new Uint32Array(T * T);
   for (let q = 0; q < T; q++) {
     for (let k = 0; k < T; k++) {
       const i = q * T + k;
@@ -28,12 +29,6 @@ export function paintPattern(canvas: HTMLCanvasElement, pattern: Float32Array, s
     }
   }
   context.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer), T, T), 0, 0);
-}
-
-/** Colour (r, g, b) of one canvas pixel, for tests and exports. */
-export function pixelAt(canvas: HTMLCanvasElement, x: number, y: number): [number, number, number] {
-  const [r, g, b] = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;
-  return [r, g, b];
 }
 
 /** Any CSS colours as RGBA bytes, parsed by the browser itself (hex, rgb(), names, system colours). */
@@ -45,4 +40,14 @@ function rgbaOf(colours: string[]): Uint8ClampedArray {
     context.fillRect(i, 0, 1, 1);
   });
   return context.getImageData(0, 0, colours.length, 1).data;
+}
+
+/** Show every n-th label so that labels `labelPx` tall never overlap on cells `cellPx` apart. */
+export function labelStep(cellPx: number, labelPx: number): number {
+  return Math.max(1, Math.ceil(labelPx / cellPx));
+}
+
+/** A weight as text: three significant digits, enough to tell 0.001 from 0.0001 at T = 1,000. */
+export function formatWeight(value: number): string {
+  return value === 0 ? '0' : value.toPrecision(3);
 }

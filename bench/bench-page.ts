@@ -1,0 +1,132 @@
+// The benchmark's browser side: functions the runner calls through page.evaluate, each timing one
+// thing with performance.now() and returning plain numbers.
+import { capabilities } from '../src/capabilities.js';
+import { ModelController } from '../src/controller.js';
+import { parseGpt2Config } from '../src/config.js';
+import { buildGpt2Graph, GraphInput, GraphOutput } from '../src/gpt2-graph.js';
+import { readSafetensorsHeader } from '../src/safetensors.js';
+import { createSession, int64Tensor, readTensor, ort } from '../src/session.js';
+import { configure } from '../src/settings.js';
+import type { ResolvedDevice } from '../src/types.js';
+import { placeWeights } from '../src/weight-files.js';
+import { gpt2Weights } from '../src/weights.js';
+import { CACHE_NAME } from '../src/model-files.js';
+
+configure({ wasmPaths: '/ort/' });
+
+const MODEL = '/fixtures/gpt2-small/';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+interface Sessions {
+  instrumented: ort.InferenceSession;
+  plain?: ort.InferenceSession;
+  createMs: number;
+}
+
+let bytes: Uint8Array | undefined;
+const sessions = new Map<ResolvedDevice, Sessions>();
+
+async function modelParts() {
+  bytes ??= new Uint8Array(await (await fetch(MODEL + 'model.safetensors')).arrayBuffer());
+  const config = parseGpt2Config(await (await fetch(MODEL + 'config.json')).json());
+  const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+  return { config, weights, placed: placeWeights(bytes, weights) };
+}
+
+/** Session creation from bytes in memory (graph build included), and the logits-only twin when asked. */
+async function openSessions(device: ResolvedDevice, withPlain: boolean): Promise<number> {
+  const { config, weights, placed } = await modelParts();
+  const { threads } = await capabilities();
+  const started = performance.now();
+  const instrumented = await createSession(buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), placed.files, device, threads);
+  const createMs = performance.now() - started;
+  const plain = withPlain ? await createSession(buildGpt2Graph(config, weights, placed.locate, { instrumented: false }), placed.files, device, threads) : undefined;
+  sessions.set(device, { instrumented, plain, createMs });
+  return createMs;
+}
+
+function ids(T: number, salt = 0): number[] {
+  return Array.from({ length: T }, (_, i) => 100 + ((i * 7919 + salt * 104729) % 50000));
+}
+
+function instrumentedFeeds(tokenIds: number[]) {
+  return {
+    [GraphInput.ids]: int64Tensor(tokenIds, [1, tokenIds.length]),
+    [GraphInput.lensLayers]: int64Tensor([]),
+    [GraphInput.lensPositions]: int64Tensor([]),
+    [GraphInput.heads]: int64Tensor([]),
+    [GraphInput.topK]: int64Tensor([10]),
+  };
+}
+
+/** One instrumented pass, with every attention pattern and the residual stream read back. */
+async function instrumentedPass(session: ort.InferenceSession, tokenIds: number[]): Promise<number> {
+  const started = performance.now();
+  const out = await session.run(instrumentedFeeds(tokenIds));
+  await Promise.all([GraphOutput.pattern, GraphOutput.residPre, GraphOutput.topProbs].map((name) => readTensor(out[name])));
+  const ms = performance.now() - started;
+  for (const tensor of Object.values(out)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+  return ms;
+}
+
+async function plainPass(session: ort.InferenceSession, tokenIds: number[]): Promise<number> {
+  const started = performance.now();
+  const out = await session.run({ [GraphInput.ids]: int64Tensor(tokenIds, [1, tokenIds.length]) });
+  await readTensor(out[GraphOutput.logits]);
+  return performance.now() - started;
+}
+
+const api = {
+  openSessions,
+
+  /** Median latency of the instrumented pass at T tokens over `repeats` runs (after one warm-up). */
+  async forward(device: ResolvedDevice, T: number, repeats: number): Promise<number> {
+    const { instrumented } = sessions.get(device)!;
+    await instrumentedPass(instrumented, ids(T, 99));
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) times.push(await instrumentedPass(instrumented, ids(T, r)));
+    return median(times);
+  },
+
+  /** Instrumented and logits-only passes alternated at T tokens; medians and the median of ratios. */
+  async ratio(device: ResolvedDevice, T: number, repeats: number) {
+    const { instrumented, plain } = sessions.get(device)!;
+    await instrumentedPass(instrumented, ids(T, 99));
+    await plainPass(plain!, ids(T, 99));
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      a.push(await instrumentedPass(instrumented, ids(T, r)));
+      b.push(await plainPass(plain!, ids(T, r)));
+    }
+    return { instrumentedMs: median(a), plainMs: median(b), ratio: median(a.map((x, i) => x / b[i])) };
+  },
+
+  /** The logit lens's extra pass (all layers, all positions, top-5) through the controller, at T tokens. */
+  async lens(T: number, repeats: number) {
+    const controller = ModelController.shared({ model: MODEL, device: 'wasm' });
+    const times: number[] = [];
+    const words = ['cat', 'dog', 'bird', 'fish', 'horse'];
+    for (let r = 0; r <= repeats; r++) {
+      const run = await controller.run(Array.from({ length: T }, (_, i) => words[(i + r) % words.length]).join(' '));
+      const started = performance.now();
+      await run.logitLens(5);
+      if (r > 0) times.push(performance.now() - started);
+    }
+    return median(times);
+  },
+
+  /** From this page's start to the first run's result: load (Cache API when warm), build, session, run. */
+  async firstRun(device: ResolvedDevice) {
+    const controller = new ModelController({ model: MODEL, device });
+    await controller.run('The cat sat on the mat because it was tired');
+    return { msSincePageStart: performance.now(), device: controller.device };
+  },
+
+  threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: ort.env.wasm.numThreads ?? 1 }),
+
+  clearCache: () => caches.delete(CACHE_NAME),
+};
+
+Object.assign(globalThis, { bench: api });
+document.title = 'ready';

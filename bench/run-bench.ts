@@ -1,0 +1,168 @@
+// npm run bench: times the engine on a GPT-2-small-shaped model in headless Chromium and prints a
+// table; writes bench/results.json. Medians of several runs; ratios from runs alternated in one page.
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { startDevServer } from '@web/dev-server';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { CHROME_ARGS, findChrome } from '../scripts/find-chrome.mjs';
+import { rawFiles } from '../test/server/raw-files.mjs';
+
+const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
+const quick = process.argv.includes('--quick');
+const REPEATS = quick ? 3 : 7;
+
+/** Only the bench page asked for with ?isolated gets COOP/COEP, so one server serves both cases. */
+const isolateOnRequest = async (ctx: { path: string; query: Record<string, unknown>; set(k: string, v: string): void }, next: () => Promise<void>) => {
+  if (ctx.query.isolated !== undefined) {
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  }
+  await next();
+};
+
+const server = await startDevServer({
+  config: {
+    rootDir: '.',
+    hostname: '127.0.0.1',
+    port: 8765,
+    nodeResolve: { exportConditions: ['browser', 'production'] },
+    plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+    middleware: [isolateOnRequest as never, rawFiles],
+  },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
+const browser = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: CHROME_ARGS, protocolTimeout: 1_800_000 });
+const results: Record<string, unknown> = { date: new Date().toISOString(), weightsBytes: statSync(WEIGHTS).size, repeats: REPEATS };
+
+async function openPage(query = ''): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(1_800_000);
+  page.on('pageerror', (error) => console.error('page error:', error));
+  page.on('console', (message) => message.type() === 'error' && console.error('page:', message.text()));
+  await page.goto(`http://127.0.0.1:8765/bench/bench.html${query}`);
+  await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000 });
+  return page;
+}
+
+const call = <T>(page: Page, fn: string, ...args: unknown[]): Promise<T> =>
+  page.evaluate((name, params) => (globalThis as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>).bench[name](...params), fn, args) as Promise<T>;
+
+/** Resident memory of the browser and all its child processes, in bytes (Linux /proc). */
+function browserRss(b: Browser): number {
+  const root = b.process()?.pid;
+  if (!root) return 0;
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      const ppid = Number(fields[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+      rss.set(pid, Number(fields[21]) * 4096);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+async function sampleWhile<T>(work: Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, browserRss(browser))), 25);
+  try {
+    const value = await work;
+    return { value, peak: Math.max(peak, browserRss(browser)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const rows: [string, string][] = [];
+const record = (label: string, value: string) => {
+  rows.push([label, value]);
+  console.log(`${label.padEnd(58)} ${value}`);
+};
+
+try {
+  // 1. Peak memory while loading from the network with a cold cache (fresh page).
+  {
+    const page = await openPage();
+    await call(page, 'clearCache');
+    const baseline = browserRss(browser);
+    const { value, peak } = await sampleWhile(call<{ msSincePageStart: number }>(page, 'firstRun', 'wasm'));
+    results.coldLoad = { ms: value.msSincePageStart, peakBytesAboveBaseline: peak - baseline };
+    record('cold load + first run (network, WASM)', ms(value.msSincePageStart));
+    record('peak memory while loading (above idle browser) ÷ file size', `${((peak - baseline) / statSync(WEIGHTS).size).toFixed(2)} × (${((peak - baseline) / 2 ** 20).toFixed(0)} MiB)`);
+    await page.close();
+  }
+  // 2. Cached reload to the first figure: a new page, the weights from the Cache API.
+  {
+    const page = await openPage();
+    const { msSincePageStart } = await call<{ msSincePageStart: number }>(page, 'firstRun', 'wasm');
+    results.cachedReloadMs = msSincePageStart;
+    record('cached reload to first run (WASM, one thread)', ms(msSincePageStart));
+    await page.close();
+  }
+  // 3. WASM, one thread: session creation, latency by T, instrumented ÷ logits-only, logit lens.
+  {
+    const page = await openPage();
+    const createMs = await call<number>(page, 'openSessions', 'wasm', true);
+    results.wasmSessionCreateMs = createMs;
+    record('session creation (WASM, graph build included)', ms(createMs));
+    const latency: Record<number, number> = {};
+    for (const T of [16, 32, 64, 256, 1024]) {
+      latency[T] = await call<number>(page, 'forward', 'wasm', T, T >= 1024 ? Math.min(REPEATS, 3) : REPEATS);
+      record(`instrumented pass, WASM 1 thread, T = ${T}`, ms(latency[T]));
+    }
+    results.wasmLatencyMs = latency;
+    const ratio = await call<{ instrumentedMs: number; plainMs: number; ratio: number }>(page, 'ratio', 'wasm', 32, REPEATS * 2);
+    results.wasmRatioT32 = ratio;
+    record('instrumented ÷ logits-only, WASM, T = 32 (alternated)', `${ratio.ratio.toFixed(3)} (${ms(ratio.instrumentedMs)} vs ${ms(ratio.plainMs)})`);
+    const lens = await call<number>(page, 'lens', 32, REPEATS);
+    results.wasmLensT32Ms = lens;
+    record('logit lens (extra pass, 13 layers × 32 positions, top-5)', ms(lens));
+    await page.close();
+  }
+  // 4. WASM on both cores: a cross-origin-isolated page.
+  {
+    const page = await openPage('?isolated');
+    const threads = await call<{ isolated: boolean }>(page, 'threads');
+    await call<number>(page, 'openSessions', 'wasm', false);
+    const t32 = await call<number>(page, 'forward', 'wasm', 32, REPEATS);
+    const info = await call<{ numThreads: number }>(page, 'threads');
+    results.wasmIsolatedT32 = { ms: t32, ...threads, numThreads: info.numThreads };
+    record(`instrumented pass, WASM ${info.numThreads} threads (isolated: ${threads.isolated}), T = 32`, ms(t32));
+    await page.close();
+  }
+  // 5. WebGPU (SwiftShader on this machine: a CPU emulation, so slow; real GPUs differ).
+  {
+    const page = await openPage();
+    const createMs = await call<number>(page, 'openSessions', 'webgpu', false);
+    results.webgpuSessionCreateMs = createMs;
+    record('session creation (WebGPU)', ms(createMs));
+    const latency: Record<number, number> = {};
+    for (const T of quick ? [16] : [16, 64, 256, 1024]) {
+      latency[T] = await call<number>(page, 'forward', 'webgpu', T, T >= 256 ? 1 : 3);
+      record(`instrumented pass, WebGPU, T = ${T}`, ms(latency[T]));
+    }
+    results.webgpuLatencyMs = latency;
+    await page.close();
+  }
+} finally {
+  writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');
+  console.log('\nwrote bench/results.json');
+  await browser.close();
+  await server.stop();
+}

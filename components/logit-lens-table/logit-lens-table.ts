@@ -1,0 +1,584 @@
+// <logit-lens-table>: what the model would predict if it stopped after each layer, for each position,
+// as a table; a chosen token's rank across layers, and where each position's final answer first leads.
+import { Task } from '@lit/task';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { displayToken, firstTop1Layers, formatPercent, parsePositions, shownPositions, targetHits, type PositionsSpec, type TargetHit } from '../../src/analysis/logit-lens.js';
+import { logitLensSource, type LogitLensData } from '../../src/data.js';
+import { XrayError } from '../../src/errors.js';
+import type { TopToken } from '../../src/types.js';
+import { emit } from '../shared/events.js';
+import { escapeXml, svgDocument } from '../shared/export.js';
+import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
+import { XrayFigure } from '../shared/xray-figure.js';
+import { readableOn } from './contrast.js';
+
+/** How deep each cell's ranked list goes when a target is set, so its rank is known up to here. */
+const TARGET_DEPTH = 100;
+/** The most ranks a tooltip lists. */
+const MAX_TOP_K = 100;
+
+/** What the table shows: the lens at the chosen positions, `[layer][column][rank]`. */
+interface LensView {
+  /** Every token of the text; columns show `tokens[positions[c]]`. */
+  tokens: string[];
+  positions: number[];
+  lens: TopToken[][][];
+  /** More positions were asked for than `max-positions` allows. */
+  capped: boolean;
+  truncated: boolean;
+}
+
+interface Cell {
+  layer: number;
+  column: number;
+}
+
+/** Cell colours, flat `[layer * columns + column]`, recomputed when the view or the theme changes. */
+interface CellColours {
+  view?: LensView;
+  key: string;
+  background: string[];
+  text: string[];
+}
+
+/**
+ * The logit lens as a table: rows are the residual stream read through the final layer norm and the
+ * unembedding (row 0 after the embeddings, row l after l blocks, the last row the model's own output);
+ * columns are positions. Each cell shows the top-1 token, coloured by its probability; hovering or
+ * focusing a cell lists the top-k. The first layer at which a column's final prediction is already
+ * top-1 is outlined and starred.
+ *
+ * **Target matching:** `target` is compared with the model's token text. A target with spaces around
+ * it must match exactly (`" Paris"` is only the token ` Paris`); a target without them also matches the
+ * token with them (`"Paris"` matches `Paris` and ` Paris`), and the best-ranked match counts. A target
+ * outside a cell's top 100 (or outside the ranks data mode gives) shows `≤` the last listed probability.
+ *
+ * **Keyboard:** Tab reaches one cell; arrow keys, Home and End move; Enter or Space pins the tooltip,
+ * Escape clears it. The focused cell's top-k is announced.
+ *
+ * **Data mode:** `data` is `{ tokens: string[], lens: [layer][position][rank] of {token, id?, prob} }`
+ * (layer 0 = embeddings), e.g. from a TransformerLens cache.
+ *
+ * @fires run-complete - The table shows a new run; detail `{ tokens }`.
+ * @fires error - The table could not be shown; detail `{ code, message }`.
+ * @fires token-hover - A column was hovered or focused (or left); detail `{ position, token }`.
+ *
+ * @csspart table - The `<table>`.
+ * @csspart token-header - A column header (the token at that position).
+ * @csspart layer-header - A row header (the layer).
+ * @csspart cell - A cell; the first-top-1 cell also has part `first`.
+ * @csspart target - The target line inside a cell.
+ * @csspart legend - The colour legend and the key to the marks.
+ * @csspart tooltip - The top-k list of the hovered or focused cell.
+ * @csspart notice - A note (positions capped, target not found, text cut, WASM fallback).
+ * @csspart toolbar - The bar of export buttons.
+ * @csspart export-button - An export button.
+ * @csspart loading - The loading state.
+ * @csspart error - The error state.
+ * @csspart empty - The empty state (no text).
+ *
+ * @cssproperty --xray-font - Font family.
+ * @cssproperty --xray-font-size - Font size.
+ * @cssproperty --xray-fg - Text colour.
+ * @cssproperty --xray-bg - Background colour.
+ * @cssproperty --xray-muted - Colour of secondary text.
+ * @cssproperty --xray-accent - Outline of the first-top-1 cell, focus ring and linked column.
+ * @cssproperty --xray-border - Border colour.
+ * @cssproperty --xray-error - Colour of error messages.
+ * @cssproperty --xray-scale-low - Colour of probability 0.
+ * @cssproperty --xray-scale-high - Colour of probability 1.
+ *
+ * @slot - A `<script type="application/json">` holding data-mode values.
+ */
+export class LogitLensTable extends XrayFigure<LogitLensData> {
+  static override styles = [
+    ...XrayFigure.styles,
+    css`
+      .scroll {
+        overflow-x: auto;
+      }
+      table {
+        border-collapse: separate;
+        border-spacing: 0;
+        font-size: 0.9em;
+      }
+      caption {
+        text-align: start;
+        color: var(--_muted);
+        padding-bottom: 0.25em;
+      }
+      th {
+        font-weight: 500;
+        padding: 0.15em 0.4em;
+        white-space: pre;
+        max-width: 8em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      th[scope='row'] {
+        position: sticky;
+        left: 0;
+        z-index: 1;
+        background: var(--_bg);
+        text-align: end;
+        color: var(--_muted);
+      }
+      thead th {
+        border-bottom: 2px solid transparent;
+      }
+      td {
+        position: relative;
+        padding: 0.15em 0.45em;
+        min-width: 3.5em;
+        max-width: 10em;
+        border: 2px solid var(--_bg);
+        cursor: default;
+        forced-color-adjust: none;
+      }
+      .token,
+      .target {
+        display: block;
+        white-space: pre;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .target {
+        font-size: 0.8em;
+      }
+      td.first {
+        outline: 2px dashed var(--_accent);
+        outline-offset: -4px;
+      }
+      td:focus-visible {
+        outline: 3px solid var(--_accent);
+        outline-offset: -1px;
+      }
+      .marker {
+        position: absolute;
+        top: 0;
+        right: 0.15em;
+        font-size: 0.75em;
+        line-height: 1;
+      }
+      td.linked {
+        border-left-color: var(--_accent);
+        border-right-color: var(--_accent);
+      }
+      thead th.linked {
+        border-bottom-color: var(--_accent);
+        color: var(--_accent);
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.3em 1em;
+        margin-top: 0.4em;
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+      .ramp {
+        display: inline-block;
+        width: 8em;
+        height: 0.8em;
+        margin: 0 0.3em;
+        vertical-align: middle;
+        border: 1px solid var(--_border);
+        background: linear-gradient(to right, var(--_scale-low), var(--_scale-high));
+        forced-color-adjust: none;
+      }
+      .key-first {
+        outline: 2px dashed var(--_accent);
+        outline-offset: -2px;
+        padding: 0 0.3em;
+      }
+    `,
+  ];
+
+  /** The text to run the model on (ignored in data mode). */
+  @property() text?: string;
+
+  /** How many ranked tokens a cell's tooltip lists (1 to 100). */
+  @property({ type: Number, attribute: 'top-k' }) topK = 5;
+
+  /** A token (model token text, e.g. `" Paris"`) whose probability and rank each cell also shows. */
+  @property() target?: string;
+
+  /** Which positions to show: `all`, `last`, or a number N for the last N. */
+  @property() positions = 'all';
+
+  /** The most positions (columns) shown; longer texts show their last ones and say so. */
+  @property({ type: Number, attribute: 'max-positions' }) maxPositions = 128;
+
+  /** The cell whose tab stop it is (roving tabindex). */
+  @state() private cursor: Cell = { layer: 0, column: 0 };
+
+  /** The cell whose top-k the tooltip shows. */
+  @state() private active: Cell | null = null;
+
+  /** Whether the tooltip stays on `active` (Enter, Space or a click) until Escape. */
+  @state() private pinned = false;
+
+  /** Where the tooltip sits, in px from the host's edges: under the cell, kept inside the figure. */
+  @state() private tipAt: { left?: number; right?: number; top: number } = { top: 0 };
+
+  @state() private announcement = '';
+
+  /** The view `marks` and `hits` were read from; hovering re-renders often, the lens changes rarely. */
+  private readFrom: LensView | undefined;
+  private marks: Int32Array = new Int32Array(0);
+  private hits: TargetHit[][] | undefined;
+  private colours: ThemeColours | undefined;
+  private cellColours: CellColours = { key: '', background: [], text: [] };
+
+  private readonly lensTask = new Task(this, {
+    args: () => [this.data, this.data ? undefined : this.controller, this.text, this.prependBos, this.topK, this.target && !this.data ? TARGET_DEPTH : 0, this.positions, this.maxPositions] as const,
+    task: ([data, , text, , topK, targetDepth, positions, max], { signal }) => {
+      const spec = parsePositions(positions);
+      checkWhole('top-k', topK, MAX_TOP_K);
+      checkWhole('max-positions', max, Infinity);
+      const depth = Math.max(topK, targetDepth);
+      return data ? lensFromData(data, spec, max) : this.lensFromModel(text, depth, spec, max, signal);
+    },
+    onComplete: (view) => this.announceComplete(view.tokens),
+    onError: (error) => this.announceError(error),
+  });
+
+  /** The view on screen, if any. */
+  private get view(): LensView | undefined {
+    return this.lensTask.value;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const view = this.view;
+    if (!view) return;
+    if (view !== this.readFrom || changed.has('target')) {
+      this.readFrom = view;
+      this.marks = firstTop1Layers(view.lens);
+      this.hits = this.target ? targetHits(view.lens, this.target) : undefined;
+    }
+    this.colours = themeColours(this);
+    this.cellColours = this.colourCells(view, this.colours);
+    const cursor = clampCell(this.cursor, view);
+    if (!sameCell(cursor, this.cursor)) this.cursor = cursor;
+    if (this.active && !sameCell(clampCell(this.active, view), this.active)) this.active = null;
+  }
+
+  override render() {
+    if (this.dataError) return this.renderError(this.dataError);
+    return this.lensTask.render({
+      initial: () => this.renderLoading(),
+      pending: () => this.renderLoading(),
+      complete: (view) => html`
+        ${this.renderToolbar()} ${this.renderNotices(view)} ${this.renderLensNotices(view)}
+        <div class="scroll">${this.renderTable(view)}</div>
+        ${this.renderLegend()} ${this.renderTooltip(view)}
+        <div class="visually-hidden" aria-live="polite">${this.announcement}</div>
+      `,
+      error: (error) => this.renderError(error),
+    });
+  }
+
+  /** The figure as a vector table: a rect and text per cell, headers, and the legend. */
+  toSVG(): string {
+    const view = this.view;
+    if (!view || !this.colours) throw new XrayError('empty-text', 'There is no logit lens to export yet.');
+    return lensSvg(view, this.marks, this.hits, this.target, this.cellColours, this.colours);
+  }
+
+  private async lensFromModel(text: string | undefined, depth: number, spec: PositionsSpec, max: number, signal: AbortSignal): Promise<LensView> {
+    const run = await this.runModel(text, signal);
+    const positions = shownPositions(run.tokens.length, spec, max);
+    const lens = await run.logitLens(Math.min(depth, run.config.vocabSize), positions);
+    return { tokens: run.tokens, positions, lens, capped: isCapped(run.tokens.length, spec, positions), truncated: run.truncated };
+  }
+
+  private colourCells(view: LensView, colours: ThemeColours): CellColours {
+    const key = [colours.low, colours.high, colours.fg, colours.bg].join();
+    if (this.cellColours.view === view && this.cellColours.key === key) return this.cellColours;
+    const scale = colourScale(colours);
+    const background = view.lens.flatMap((row) => row.map((ranks) => scale(ranks[0]?.prob ?? 0)));
+    return { view, key, background, text: background.map((b) => readableOn(b, [colours.fg, colours.bg])) };
+  }
+
+  private renderLensNotices(view: LensView): TemplateResult | typeof nothing {
+    const notes: string[] = [];
+    if (view.capped) notes.push(`Showing the last ${view.positions.length} of ${view.tokens.length} positions; set max-positions to show more.`);
+    if (this.hits?.every((row) => row.every((hit) => hit.rank === null))) {
+      const depth = this.hits[0]?.[0]?.depth ?? 0;
+      notes.push(`“${displayToken(this.target!)}” is not in the top ${depth} at any layer shown. The target is matched against the model's token text; mind the leading space.`);
+    }
+    return notes.length ? html`${notes.map((n) => html`<p class="notice" part="notice">${n}</p>`)}` : nothing;
+  }
+
+  private renderTable(view: LensView): TemplateResult {
+    return html`<table
+      part="table"
+      @pointerover=${this.onPointerOver}
+      @pointerleave=${this.onPointerLeave}
+      @focusin=${this.onFocusIn}
+      @focusout=${this.onFocusOut}
+      @click=${this.onClick}
+      @keydown=${this.onKeyDown}
+    >
+      <caption>
+        Logit lens: the top prediction after each layer (rows) at each position (columns).
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">layer</th>
+          ${view.positions.map((p) => html`<th scope="col" part="token-header" class=${classMap({ linked: this.selection.token === p })} data-position=${p}>${displayToken(view.tokens[p])}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${view.lens.map((row, layer) => html`<tr><th scope="row" part="layer-header">${layerLabel(layer, view.lens.length - 1)}</th>${row.map((_, column) => this.renderCell(view, { layer, column }))}</tr>`)}
+      </tbody>
+    </table>`;
+  }
+
+  private renderCell(view: LensView, cell: Cell): TemplateResult {
+    const { layer, column } = cell;
+    const top = view.lens[layer][column][0];
+    const first = this.marks[column] === layer;
+    const position = view.positions[column];
+    const index = layer * view.positions.length + column;
+    return html`<td
+      part=${first ? 'cell first' : 'cell'}
+      class=${classMap({ first, linked: this.selection.token === position })}
+      tabindex=${sameCell(cell, this.cursor) ? 0 : -1}
+      data-layer=${layer}
+      data-column=${column}
+      data-position=${position}
+      style=${styleMap({ backgroundColor: this.cellColours.background[index], color: this.cellColours.text[index] })}
+    >
+      <span class="token">${top ? displayToken(top.token) : '–'}</span><span class="visually-hidden">, ${top ? formatPercent(top.prob) : 'no tokens'}</span>
+      ${first ? html`<span class="marker" aria-hidden="true">★</span><span class="visually-hidden">, first layer with the final prediction on top</span>` : nothing}
+      ${this.renderTargetLine(cell)}
+    </td>`;
+  }
+
+  private renderTargetLine({ layer, column }: Cell): TemplateResult | typeof nothing {
+    const hit = this.hits?.[layer][column];
+    return hit ? html`<span class="target" part="target">${targetLine(this.target!, hit)}</span>` : nothing;
+  }
+
+  private renderLegend(): TemplateResult {
+    const depth = this.hits?.[0]?.[0]?.depth;
+    return html`<div class="legend" part="legend">
+      <span>probability of the top token: 0%<span class="ramp" aria-hidden="true"></span>100%</span>
+      <span><span class="key-first">★</span> first layer where the position's final prediction (last row) is already top-1</span>
+      <span>row: the residual stream after the embeddings or after that many blocks, read through the final layer norm and unembedding; the last row is the model's output</span>
+      ${this.target
+        ? html`<span>second line: probability and rank of “${displayToken(this.target)}”; ≤ and &gt;#${depth} mean it is not in the top ${depth}, so its probability is at most that</span>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderTooltip(view: LensView): TemplateResult | typeof nothing {
+    if (!this.active) return nothing;
+    return html`<div class="tooltip" part="tooltip" style=${styleMap(px(this.tipAt))}>${this.describe(view, this.active, '\n')}</div>`;
+  }
+
+  /** A cell in words: where it is, its top-k and the target's rank, for the tooltip and the live region. */
+  private describe(view: LensView, { layer, column }: Cell, separator: string): string {
+    const position = view.positions[column];
+    const ranks = view.lens[layer][column].slice(0, this.topK);
+    const lines = [`${layerLabel(layer, view.lens.length - 1)} · ${displayToken(view.tokens[position])} (position ${position})`];
+    lines.push(...ranks.map((r, i) => `${i + 1}. ${formatPercent(r.prob)} ${displayToken(r.token)}`));
+    if (this.marks[column] === layer) lines.push('★ first layer with the final prediction on top');
+    const hit = this.hits?.[layer][column];
+    if (hit) lines.push(`target: ${targetLine(this.target!, hit)}`);
+    return lines.join(separator);
+  }
+
+  private onPointerOver = (event: PointerEvent) => {
+    const found = this.cellOf(event.target);
+    if (found && !this.pinned) this.activate(found.cell, found.element);
+  };
+
+  private onPointerLeave = () => {
+    if (!this.pinned) this.deactivate();
+  };
+
+  private onFocusIn = (event: FocusEvent) => {
+    const found = this.cellOf(event.target);
+    if (!found) return;
+    this.cursor = found.cell;
+    if (!this.pinned) this.activate(found.cell, found.element);
+    this.announcement = this.describe(this.view!, found.cell, ', ');
+  };
+
+  private onFocusOut = (event: FocusEvent) => {
+    const next = event.relatedTarget as Node | null;
+    if (!this.pinned && !(next && this.renderRoot.contains(next))) this.deactivate();
+  };
+
+  private onClick = (event: MouseEvent) => {
+    const found = this.cellOf(event.target);
+    if (found) this.togglePin(found.cell, found.element);
+  };
+
+  private onKeyDown = (event: KeyboardEvent) => {
+    const view = this.view;
+    const found = this.cellOf(event.target);
+    if (!view || !found) return;
+    const { layer, column } = found.cell;
+    const last = { layer: view.lens.length - 1, column: view.positions.length - 1 };
+    const moves: Record<string, Cell> = {
+      ArrowUp: { layer: layer - 1, column },
+      ArrowDown: { layer: layer + 1, column },
+      ArrowLeft: { layer, column: column - 1 },
+      ArrowRight: { layer, column: column + 1 },
+      Home: { layer, column: 0 },
+      End: { layer, column: last.column },
+    };
+    if (event.key in moves) {
+      this.moveTo(clampCell(moves[event.key], view));
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      this.togglePin(found.cell, found.element);
+    } else if (event.key === 'Escape') {
+      this.pinned = false;
+      this.deactivate();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  };
+
+  private async moveTo(cell: Cell): Promise<void> {
+    this.cursor = cell;
+    this.pinned = false;
+    await this.updateComplete;
+    this.cellElement(cell)?.focus();
+  }
+
+  private togglePin(cell: Cell, element: HTMLElement): void {
+    const same = this.active !== null && sameCell(this.active, cell);
+    this.pinned = !(this.pinned && same);
+    this.activate(cell, element);
+  }
+
+  /** Shows the cell's tooltip and tells linked figures which token it is. */
+  private activate(cell: Cell, element: HTMLElement): void {
+    const view = this.view!;
+    const box = element.getBoundingClientRect();
+    const host = this.getBoundingClientRect();
+    const top = box.bottom - host.top + 4;
+    // Cells in the right half anchor the tooltip by its right edge, so it never leaves the figure.
+    this.tipAt = box.left + box.width / 2 > host.left + host.width / 2 ? { right: host.right - box.right, top } : { left: box.left - host.left, top };
+    this.active = cell;
+    const position = view.positions[cell.column];
+    if (this.selection.token !== position) emit(this, 'token-hover', { position, token: view.tokens[position] });
+    this.selection.hoverToken(position);
+  }
+
+  private deactivate(): void {
+    this.active = null;
+    if (this.selection.token !== null) emit(this, 'token-hover', { position: null, token: null });
+    this.selection.hoverToken(null);
+  }
+
+  private cellOf(target: EventTarget | null): { cell: Cell; element: HTMLElement } | undefined {
+    const element = (target as Element | null)?.closest?.('td');
+    if (!element) return undefined;
+    return { cell: { layer: Number(element.dataset.layer), column: Number(element.dataset.column) }, element };
+  }
+
+  private cellElement({ layer, column }: Cell): HTMLElement | null {
+    return this.renderRoot.querySelector(`td[data-layer="${layer}"][data-column="${column}"]`);
+  }
+}
+
+function lensFromData(data: LogitLensData, spec: PositionsSpec, max: number): LensView {
+  const { tokens, lens } = logitLensSource(data);
+  const positions = shownPositions(tokens.length, spec, max);
+  return { tokens, positions, lens: lens.map((layer) => positions.map((p) => layer[p])), capped: isCapped(tokens.length, spec, positions), truncated: false };
+}
+
+function isCapped(length: number, spec: PositionsSpec, shown: number[]): boolean {
+  return shownPositions(length, spec, Infinity).length > shown.length;
+}
+
+function checkWhole(name: string, value: number, max: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new XrayError('bad-option', `${name}="${value}" is not valid: use a whole number from 1${max === Infinity ? ' up' : ` to ${max}`}.`);
+  }
+}
+
+/** Row 0 reads the embeddings; row l the residual after l blocks; the last row is the model's output. */
+function layerLabel(layer: number, last: number): string {
+  if (layer === 0) return 'embed';
+  return layer === last ? `layer ${layer} (final)` : `layer ${layer}`;
+}
+
+function targetLine(target: string, hit: TargetHit): string {
+  const name = displayToken(target.trim() || target);
+  if (hit.rank !== null) return `${name} ${formatPercent(hit.prob)} (#${hit.rank})`;
+  const bound = formatPercent(hit.prob);
+  return `${name} ${bound.startsWith('<') ? bound : `≤${bound}`} (>#${hit.depth})`;
+}
+
+/** Style values in pixels, leaving out the unset ones. */
+function px(box: Record<string, number | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(box).flatMap(([k, v]) => (v === undefined ? [] : [[k, `${v}px`]])));
+}
+
+function sameCell(a: Cell, b: Cell): boolean {
+  return a.layer === b.layer && a.column === b.column;
+}
+
+function clampCell({ layer, column }: Cell, view: LensView): Cell {
+  const clamp = (v: number, n: number) => Math.max(0, Math.min(n - 1, v));
+  return { layer: clamp(layer, view.lens.length), column: clamp(column, view.positions.length) };
+}
+
+/** Text cut to `max` characters with an ellipsis, for fixed-width SVG cells. */
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : text;
+}
+
+/** The table as a standalone SVG: every label is `escapeXml`ed text. */
+function lensSvg(view: LensView, marks: Int32Array, hits: TargetHit[][] | undefined, target: string | undefined, cells: CellColours, colours: ThemeColours): string {
+  const pad = 8;
+  const rowHeader = 96;
+  const width = 92;
+  const height = hits ? 34 : 22;
+  const top = 44;
+  const columns = view.positions.length;
+  const rows = view.lens.length;
+  const text = (x: number, y: number, value: string, attrs = '') => `<text x="${x}" y="${y}" ${attrs}>${escapeXml(value)}</text>`;
+  const parts = [text(pad, 18, 'Logit lens: the top prediction after each layer (rows) at each position (columns)', `fill="${escapeXml(colours.fg)}" font-size="13"`)];
+  view.positions.forEach((p, c) => parts.push(text(pad + rowHeader + c * width + width / 2, top - 8, clip(displayToken(view.tokens[p]), 10), `fill="${escapeXml(colours.fg)}" text-anchor="middle" xml:space="preserve"`)));
+  view.lens.forEach((row, l) => {
+    const y = top + l * height;
+    parts.push(text(pad + rowHeader - 6, y + 15, layerLabel(l, rows - 1), `fill="${escapeXml(colours.muted)}" text-anchor="end"`));
+    row.forEach((ranks, c) => {
+      const x = pad + rowHeader + c * width;
+      const index = l * columns + c;
+      const first = marks[c] === l;
+      const fill = escapeXml(cells.text[index]);
+      const stroke = first ? ` stroke="${escapeXml(colours.accent)}" stroke-width="2" stroke-dasharray="4 2"` : '';
+      parts.push(`<rect x="${x + 1}" y="${y + 1}" width="${width - 2}" height="${height - 2}" fill="${escapeXml(cells.background[index])}"${stroke}/>`);
+      parts.push(text(x + 5, y + 15, (first ? '★' : '') + clip(ranks[0] ? displayToken(ranks[0].token) : '–', 10), `fill="${fill}" xml:space="preserve"`));
+      const hit = hits?.[l][c];
+      if (hit) parts.push(text(x + 5, y + 28, clip(targetLine(target!, hit), 18), `fill="${fill}" font-size="9"`));
+    });
+  });
+  const legendY = top + rows * height + 20;
+  const muted = `fill="${escapeXml(colours.muted)}" font-size="11"`;
+  parts.push(
+    `<defs><linearGradient id="lens-ramp"><stop offset="0" stop-color="${escapeXml(colours.low)}"/><stop offset="1" stop-color="${escapeXml(colours.high)}"/></linearGradient></defs>`,
+    text(pad, legendY, '0%', muted),
+    `<rect x="${pad + 22}" y="${legendY - 10}" width="96" height="11" fill="url(#lens-ramp)" stroke="${escapeXml(colours.border)}"/>`,
+    text(pad + 124, legendY, '100%  probability of the top token', muted),
+    text(pad, legendY + 18, '★ dashed outline: first layer where the final prediction (last row) is already top-1', muted),
+  );
+  if (hits) parts.push(text(pad, legendY + 36, `second line: probability and rank of “${displayToken(target!)}” (≤, >#N: not in the top N)`, muted));
+  const totalWidth = Math.max(pad * 2 + rowHeader + columns * width, 560);
+  return svgDocument(totalWidth, legendY + (hits ? 46 : 28), parts.join(''), colours.bg);
+}
