@@ -120,7 +120,8 @@ const api = {
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });
     await controller.run('The cat sat on the mat because it was tired');
-    return { msSincePageStart: performance.now(), device: controller.device };
+    const steps = Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('xray:')).map((m) => [m.name.slice(5), Math.round(m.duration)]));
+    return { msSincePageStart: performance.now(), device: controller.device, steps };
   },
 
   threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: ort.env.wasm.numThreads ?? 1 }),

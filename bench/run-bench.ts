@@ -9,6 +9,9 @@ import { rawFiles } from '../test/server/raw-files.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const wanted = (part: string) => !only || only.includes(part);
 const REPEATS = quick ? 3 : 7;
 
 /** Only the bench page asked for with ?isolated gets COOP/COEP, so one server serves both cases. */
@@ -88,6 +91,11 @@ async function sampleWhile<T>(work: Promise<T>): Promise<{ value: T; peak: numbe
   }
 }
 
+interface FirstRun {
+  msSincePageStart: number;
+  steps: Record<string, number>;
+}
+
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const rows: [string, string][] = [];
 const record = (label: string, value: string) => {
@@ -97,26 +105,28 @@ const record = (label: string, value: string) => {
 
 try {
   // 1. Peak memory while loading from the network with a cold cache (fresh page).
-  {
+  if (wanted('memory')) {
     const page = await openPage();
     await call(page, 'clearCache');
     const baseline = browserRss(browser);
-    const { value, peak } = await sampleWhile(call<{ msSincePageStart: number }>(page, 'firstRun', 'wasm'));
-    results.coldLoad = { ms: value.msSincePageStart, peakBytesAboveBaseline: peak - baseline };
-    record('cold load + first run (network, WASM)', ms(value.msSincePageStart));
+    const { value, peak } = await sampleWhile(call<FirstRun>(page, 'firstRun', 'wasm'));
+    results.coldLoad = { ms: value.msSincePageStart, steps: value.steps, peakBytesAboveBaseline: peak - baseline };
+    record('cold load + first run (network, WASM)', `${ms(value.msSincePageStart)} ${JSON.stringify(value.steps)}`);
     record('peak memory while loading (above idle browser) ÷ file size', `${((peak - baseline) / statSync(WEIGHTS).size).toFixed(2)} × (${((peak - baseline) / 2 ** 20).toFixed(0)} MiB)`);
     await page.close();
   }
   // 2. Cached reload to the first figure: a new page, the weights from the Cache API.
-  {
+  if (wanted('cached')) {
     const page = await openPage();
-    const { msSincePageStart } = await call<{ msSincePageStart: number }>(page, 'firstRun', 'wasm');
-    results.cachedReloadMs = msSincePageStart;
-    record('cached reload to first run (WASM, one thread)', ms(msSincePageStart));
+    const baseline = browserRss(browser);
+    const { value, peak } = await sampleWhile(call<FirstRun>(page, 'firstRun', 'wasm'));
+    results.cachedReload = { ms: value.msSincePageStart, steps: value.steps, peakBytesAboveBaseline: peak - baseline };
+    record('cached reload to first run (WASM, one thread)', `${ms(value.msSincePageStart)} ${JSON.stringify(value.steps)}`);
+    record('peak memory while loading from the cache ÷ file size', `${((peak - baseline) / statSync(WEIGHTS).size).toFixed(2)} ×`);
     await page.close();
   }
   // 3. WASM, one thread: session creation, latency by T, instrumented ÷ logits-only, logit lens.
-  {
+  if (wanted('wasm')) {
     const page = await openPage();
     const createMs = await call<number>(page, 'openSessions', 'wasm', true);
     results.wasmSessionCreateMs = createMs;
@@ -136,7 +146,7 @@ try {
     await page.close();
   }
   // 4. WASM on both cores: a cross-origin-isolated page.
-  {
+  if (wanted('threads')) {
     const page = await openPage('?isolated');
     const threads = await call<{ isolated: boolean }>(page, 'threads');
     await call<number>(page, 'openSessions', 'wasm', false);
@@ -147,7 +157,7 @@ try {
     await page.close();
   }
   // 5. WebGPU (SwiftShader on this machine: a CPU emulation, so slow; real GPUs differ).
-  {
+  if (wanted('webgpu')) {
     const page = await openPage();
     const createMs = await call<number>(page, 'openSessions', 'webgpu', false);
     results.webgpuSessionCreateMs = createMs;

@@ -8,6 +8,7 @@ import { fetchFile, fetchJson, modelBaseUrl } from './model-files.js';
 import { GraphModelRun, type ExtraWork } from './model-run.js';
 import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, type ExternalFile, type ort } from './session.js';
 import { readSafetensorsHeader } from './safetensors.js';
+import { timed } from './timing.js';
 import { currentSettings } from './settings.js';
 import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
 import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
@@ -124,7 +125,8 @@ export class ModelController extends EventTarget {
       ]);
       const config = parseGpt2Config(configJson);
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
-      this.session = await this.openSession(await this.buildGraph(config, progress));
+      const graph = await this.buildGraph(config, progress);
+      this.session = await timed('session', () => this.openSession(graph));
       this.tokenizer = tokenizer;
       this.config = config;
       this.setStatus('ready');
@@ -141,13 +143,17 @@ export class ModelController extends EventTarget {
    */
   private async buildGraph(config: ModelConfig, onProgress?: (detail: ProgressDetail) => void): Promise<Graph> {
     const base = modelBaseUrl(this.model);
-    const bytes = await fetchFile(base + 'model.safetensors', 'model.safetensors', {
-      onProgress,
-      notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
+    const bytes = await timed('weights', () =>
+      fetchFile(base + 'model.safetensors', 'model.safetensors', {
+        onProgress,
+        notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
+      }),
+    );
+    return timed('graph', () => {
+      const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+      const placed = placeWeights(bytes, weights);
+      return { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
     });
-    const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
-    const placed = placeWeights(bytes, weights);
-    return { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
   }
 
   /** WebGPU when wanted and possible; any WebGPU failure falls back to WASM and is recorded. */
