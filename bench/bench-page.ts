@@ -12,6 +12,9 @@ import { placeWeights } from '../src/weight-files.js';
 import { gpt2Weights } from '../src/weights.js';
 import { CACHE_NAME } from '../src/model-files.js';
 
+import '../components/attention-heatmap.js';
+import '../components/head-grid.js';
+
 configure({ wasmPaths: '/ort/' });
 
 const MODEL = '/fixtures/gpt2-small/';
@@ -127,6 +130,35 @@ const api = {
   threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: ort.env.wasm.numThreads ?? 1 }),
 
   clearCache: () => caches.delete(CACHE_NAME),
+
+  /**
+   * Milliseconds from setting `data` on a new element to the next painted frame, median of `repeats`.
+   * Data mode with nested arrays, as a page exporting from Python would give it (their conversion included).
+   */
+  async render(tag: 'head-grid' | 'attention-heatmap', T: number, layers: number, heads: number, repeats: number): Promise<number> {
+    const tokens = Array.from({ length: T }, (_, i) => ` t${i}`);
+    const pattern = (seed: number) =>
+      Array.from({ length: T }, (_, q) => {
+        const row = Array.from({ length: T }, (_, k) => (k <= q ? 1 + ((k * 31 + q * 17 + seed) % 7) : 0));
+        const sum = row.reduce((a, b) => a + b, 0);
+        return row.map((x) => x / sum);
+      });
+    const attention = Array.from({ length: layers }, (_, l) => Array.from({ length: heads }, (_, h) => pattern(l * heads + h)));
+    const times: number[] = [];
+    for (let r = 0; r <= repeats; r++) {
+      const el = document.createElement(tag) as HTMLElement & { data: unknown; updateComplete: Promise<boolean> };
+      el.style.width = '960px';
+      document.body.append(el);
+      await new Promise(requestAnimationFrame);
+      const started = performance.now();
+      el.data = { tokens, attention };
+      await el.updateComplete;
+      await new Promise(requestAnimationFrame);
+      if (r > 0) times.push(performance.now() - started);
+      el.remove();
+    }
+    return median(times);
+  },
 };
 
 Object.assign(globalThis, { bench: api });

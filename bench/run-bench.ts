@@ -170,6 +170,18 @@ try {
     results.webgpuLatencyMs = latency;
     await page.close();
   }
+  // 6. Figures: from data ready to painted (the model plays no part).
+  if (wanted('render')) {
+    const page = await openPage();
+    const render: Record<string, number> = {};
+    for (const [tag, T, layers, heads] of [['head-grid', 64, 12, 12], ['head-grid', 256, 12, 12], ['attention-heatmap', 1024, 1, 1]] as const) {
+      const key = `${tag} ${layers * heads} head${layers * heads > 1 ? 's' : ''}, T = ${T}`;
+      render[key] = await call<number>(page, 'render', tag, T, layers, heads, REPEATS);
+      record(`render ${key}, data to painted`, ms(render[key]));
+    }
+    results.renderMs = render;
+    await page.close();
+  }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');
   console.log('\nwrote bench/results.json');
