@@ -114,9 +114,13 @@ export class ModelController extends EventTarget {
 
   private async loadOnce(): Promise<void> {
     this.setStatus('loading');
+    // The weights download starts with the small files, and stops if those say it is not a GPT-2.
+    const stopWeights = new AbortController();
     try {
       const base = modelBaseUrl(this.model);
       const progress = (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail }));
+      const weights = this.fetchWeights(progress, stopWeights.signal);
+      weights.catch(() => undefined); // reported below, after the config's errors, which say more
       const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(this.model, name) });
       const [configJson, tokenizerJson, tokenizerConfig] = await Promise.all([
         fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${this.model}": ${base}config.json was not found.`) }),
@@ -125,35 +129,39 @@ export class ModelController extends EventTarget {
       ]);
       const config = parseGpt2Config(configJson);
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
-      const graph = await this.buildGraph(config, progress);
+      const graph = this.buildGraph(await weights, config);
       this.session = await timed('session', () => this.openSession(graph));
       this.tokenizer = tokenizer;
       this.config = config;
       this.setStatus('ready');
     } catch (cause) {
+      stopWeights.abort();
       this.error = cause instanceof XrayError ? cause : new XrayError('session-failed', errorText(cause), { cause });
       this.setStatus('error');
       throw this.error;
     }
   }
 
-  /**
-   * Fetches the weights (from the Cache API after the first time) and writes the graph over them.
-   * Nothing keeps the result once a session holds the weights, so 500 MB are not held twice.
-   */
-  private async buildGraph(config: ModelConfig, onProgress?: (detail: ProgressDetail) => void): Promise<Graph> {
+  /** The safetensors bytes, from the Cache API after the first time. */
+  private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<Uint8Array> {
     const base = modelBaseUrl(this.model);
-    const bytes = await timed('weights', () =>
+    return timed('weights', () =>
       fetchFile(base + 'model.safetensors', 'model.safetensors', {
         onProgress,
+        signal,
         notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
       }),
     );
-    return timed('graph', () => {
-      const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
-      const placed = placeWeights(bytes, weights);
-      return { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
-    });
+  }
+
+  /** Writes the graph over the weights. Nothing keeps it once a session holds them, so 500 MB are not held twice. */
+  private buildGraph(bytes: Uint8Array, config: ModelConfig): Graph {
+    const start = performance.now();
+    const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+    const placed = placeWeights(bytes, weights);
+    const graph = { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
+    performance.measure('xray:graph', { start });
+    return graph;
   }
 
   /** WebGPU when wanted and possible; any WebGPU failure falls back to WASM and is recorded. */
@@ -235,7 +243,7 @@ export class ModelController extends EventTarget {
       } catch (error) {
         if (this.device !== 'webgpu') throw new XrayError('session-failed', `The forward pass failed: ${errorText(error)}`, { cause: error });
         this.fallBack(`WebGPU failed during a run, switching to WASM: ${errorText(error)}`);
-        const graph = await this.buildGraph(this.config!);
+        const graph = this.buildGraph(await this.fetchWeights(), this.config!);
         this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), this.debug);
         this.device = 'wasm';
         return this.session.run(feeds);
