@@ -83,7 +83,9 @@ export class ModelController extends EventTarget {
   constructor(options: ControllerOptions = {}) {
     super();
     const device = options.device ?? 'auto';
-    if (!DEVICES.includes(device)) throw new XrayError('bad-option', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`);
+    // A bad option fails the load, not the constructor, so a misconfigured figure shows the
+    // message in its box instead of breaking the page's rendering.
+    if (!DEVICES.includes(device)) this.error = new XrayError('bad-option', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`);
     this.model = options.model ?? DEFAULT_MODEL;
     this.requestedDevice = device;
     this.debug = options.debug ?? false;
@@ -113,6 +115,10 @@ export class ModelController extends EventTarget {
   }
 
   private async loadOnce(): Promise<void> {
+    if (this.error) {
+      this.setStatus('error');
+      throw this.error;
+    }
     this.setStatus('loading');
     // The weights download starts with the small files, and stops if those say it is not a GPT-2.
     const stopWeights = new AbortController();

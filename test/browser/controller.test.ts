@@ -117,7 +117,7 @@ describe('ModelController', () => {
     });
     it('an unknown model folder', () => expectError(wasm('does-not-exist').load(), 'unknown-model', /does-not-exist/));
     it('a Hub id that is not well formed', () => expectError(new ModelController({ model: 'not a repo id!' }).load(), 'bad-option'));
-    it('an unknown device', () => expect(() => new ModelController({ device: 'cuda' as never })).to.throw(XrayError, /auto, webgpu, wasm/));
+    it('an unknown device', () => expectError(new ModelController({ model: fixture('tiny'), device: 'cuda' as never }).load(), 'bad-option', /auto, webgpu, wasm/));
     it('a folder without model.safetensors', () => expectError(wasm('broken-no-weights').load(), 'no-safetensors', /model\.safetensors/));
     it('a config that is not GPT-2', () => expectError(wasm('broken-not-gpt2').load(), 'not-gpt2', /llama/));
     it('a tensor whose shape disagrees with config.json', () => expectError(wasm('broken-shape').load(), 'shape-mismatch', /wpe/));
