@@ -1,10 +1,13 @@
-// npm run build: dist/ as ESM + .d.ts (tsc), and dist/transformer-xray.bundle.js, one module with
-// lit, transformers.js and onnxruntime-web inside and onnxruntime's runtime files beside it.
+// npm run build: custom-elements.json (the analyzer), dist/ as ESM + .d.ts (tsc), and
+// dist/transformer-xray.bundle.js, one module with lit, transformers.js and onnxruntime-web inside and
+// onnxruntime's runtime files beside it.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
+// The manifest first: package.json's "customElements" names it, and Storybook and the docs read it.
+execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--quiet'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 await build({

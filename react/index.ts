@@ -1,0 +1,53 @@
+// React components for every element (`transformer-xray/react`), made with @lit/react: properties
+// are set as properties (so `data` takes an object), and the elements' events are `on…` props.
+import { createComponent, type EventName } from '@lit/react';
+import * as React from 'react';
+import { AttentionHeatmap as AttentionHeatmapElement } from '../components/attention-heatmap.js';
+import { HeadGrid as HeadGridElement } from '../components/head-grid.js';
+import { LogitLensTable as LogitLensTableElement } from '../components/logit-lens-table.js';
+import { ProbeChart as ProbeChartElement } from '../components/probe-chart.js';
+import type { XrayEventMap } from '../components/shared/events.js';
+import { XrayModel as XrayModelElement } from '../components/xray-model.js';
+
+/** The typed event name that @lit/react maps to an `on…` prop. */
+const event = <K extends keyof XrayEventMap>(name: K) => name as EventName<CustomEvent<XrayEventMap[K]>>;
+
+/** Every figure fires these. */
+const figureEvents = { onRunComplete: event('run-complete'), onError: event('error') };
+
+/** `<xray-model>`: one model and one linked selection for the figures inside it. */
+export const XrayModel = createComponent({ react: React, tagName: 'xray-model', elementClass: XrayModelElement });
+
+/** `<attention-heatmap>`: one head's attention pattern. */
+export const AttentionHeatmap = createComponent({
+  react: React,
+  tagName: 'attention-heatmap',
+  elementClass: AttentionHeatmapElement,
+  events: { ...figureEvents, onTokenHover: event('token-hover'), onCellSelect: event('cell-select') },
+});
+
+/** `<head-grid>`: every head as a small multiple; click selects a head. */
+export const HeadGrid = createComponent({
+  react: React,
+  tagName: 'head-grid',
+  elementClass: HeadGridElement,
+  events: { ...figureEvents, onHeadSelect: event('head-select'), onTokenHover: event('token-hover') },
+});
+
+/** `<logit-lens-table>`: the top prediction of every layer at every position. */
+export const LogitLensTable = createComponent({
+  react: React,
+  tagName: 'logit-lens-table',
+  elementClass: LogitLensTableElement,
+  events: { ...figureEvents, onTokenHover: event('token-hover') },
+});
+
+/** `<probe-chart>`: probes trained on every layer's hidden states, in the page. */
+export const ProbeChart = createComponent({
+  react: React,
+  tagName: 'probe-chart',
+  elementClass: ProbeChartElement,
+  events: { ...figureEvents, onTrainProgress: event('train-progress') },
+});
+
+export type { XrayEventMap };
