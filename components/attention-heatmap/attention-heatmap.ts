@@ -64,6 +64,7 @@ interface View {
  * Pointer: hover a cell for its tooltip, click to lock it. Keyboard: arrow keys, Home/End (row ends),
  * Ctrl+Home/End, PageUp/PageDown; Enter or Space locks, Escape unlocks.
  *
+ * @slot - A `<script type="application/json">` with data-mode attention (`{tokens, attention}`).
  * @fires run-complete - The tokens are on show (`detail.tokens`).
  * @fires error - Loading or running failed, the data is malformed, or the layer/head is out of range.
  * @fires token-hover - A row, a column or a label was hovered (`position` is null when the pointer left).

@@ -29,7 +29,7 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   /** Put `<|endoftext|>` before the text, as TransformerLens does by default. */
   @property({ type: Boolean, attribute: 'prepend-bos' }) prependBos = false;
 
-  /** Precomputed values to show instead of running a model (data mode); see the README for the schema. */
+  /** Precomputed values to show instead of running a model (data mode); the schema is in docs/elements.md. */
   @property({ attribute: false }) data?: Data;
 
   /** Hides the PNG/SVG export buttons. */

@@ -26,9 +26,11 @@ export class XrayModel extends LitElement {
   /** `auto` (WebGPU when available, else WASM), `webgpu` or `wasm`. */
   @property() device: Device = 'auto';
 
+  /** The shared controller of `model` and `device`, given to every figure inside. */
   @provide({ context: modelContext })
   controller: ModelController | undefined;
 
+  /** The selected head and hovered token, shared by the figures inside. */
   @provide({ context: selectionContext })
   selection = new SelectionHub();
 
