@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startDevServer } from '@web/dev-server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROME_ARGS, findChrome } from '../scripts/find-chrome.mjs';
+import { CHROME_ARGS, findChrome, HEADLESS_ARGS } from '../scripts/find-chrome.mjs';
 import { rawFiles } from '../test/server/raw-files.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
@@ -14,9 +14,12 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const wanted = (part: string) => !only || only.includes(part);
 const REPEATS = quick ? 3 : 7;
 
-/** Only the bench page asked for with ?isolated gets COOP/COEP, so one server serves both cases. */
-const isolateOnRequest = async (ctx: { path: string; query: Record<string, unknown>; set(k: string, v: string): void }, next: () => Promise<void>) => {
-  if (ctx.query.isolated !== undefined) {
+/**
+ * Only the page asked for with ?isolated, and what it loads (its modules and onnxruntime's worker
+ * scripts, which must carry COEP too), get COOP/COEP, so one server serves both cases.
+ */
+const isolateOnRequest = async (ctx: { query: Record<string, unknown>; get(k: string): string; set(k: string, v: string): void }, next: () => Promise<void>) => {
+  if (ctx.query.isolated !== undefined || ctx.get('referer').includes('isolated')) {
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Cross-Origin-Embedder-Policy', 'require-corp');
   }
@@ -39,8 +42,8 @@ const server = await startDevServer({
 const browser = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: CHROME_ARGS, protocolTimeout: 1_800_000 });
 const results: Record<string, unknown> = { date: new Date().toISOString(), weightsBytes: statSync(WEIGHTS).size, repeats: REPEATS };
 
-async function openPage(query = ''): Promise<Page> {
-  const page = await browser.newPage();
+async function openPage(query = '', on: Browser = browser): Promise<Page> {
+  const page = await on.newPage();
   page.setDefaultTimeout(1_800_000);
   page.on('pageerror', (error) => console.error('page error:', error));
   page.on('console', (message) => message.type() === 'error' && console.error('page:', message.text()));
@@ -170,9 +173,11 @@ try {
     results.webgpuLatencyMs = latency;
     await page.close();
   }
-  // 6. Figures: from data ready to painted (the model plays no part).
+  // 6. Figures: from data ready to painted (the model plays no part), in a browser without the
+  // SwiftShader flags, which would route canvas drawing through a CPU emulation of a GPU.
   if (wanted('render')) {
-    const page = await openPage();
+    const plain = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: HEADLESS_ARGS });
+    const page = await openPage('', plain);
     const render: Record<string, number> = {};
     for (const [tag, T, layers, heads] of [['head-grid', 64, 12, 12], ['head-grid', 256, 12, 12], ['attention-heatmap', 1024, 1, 1]] as const) {
       const key = `${tag} ${layers * heads} head${layers * heads > 1 ? 's' : ''}, T = ${T}`;
@@ -180,7 +185,7 @@ try {
       record(`render ${key}, data to painted`, ms(render[key]));
     }
     results.renderMs = render;
-    await page.close();
+    await plain.close();
   }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');

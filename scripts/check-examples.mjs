@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
 import devServerConfig from '../web-dev-server.config.mjs';
-import { CHROME_ARGS, findChrome } from './find-chrome.mjs';
+import { findChrome, HEADLESS_ARGS } from './find-chrome.mjs';
 
 /** Each page with the demo model's folder, relative to the page, as a reader would type it. */
 const PAGES = [
@@ -78,8 +78,7 @@ async function check(browser, path) {
 const server = await startDevServer({ config: { ...devServerConfig, port: PORT, open: false }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
 // Without the WebGPU flags the pages fall back to WASM (and say so): on a CPU-only machine that takes
 // seconds where WebGPU on SwiftShader takes minutes. test:browser covers the WebGPU path.
-const wasmOnly = CHROME_ARGS.filter((arg) => !/webgpu|vulkan/i.test(arg));
-const browser = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: wasmOnly });
+const browser = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: HEADLESS_ARGS });
 let failed = 0;
 try {
   for (const path of PAGES) {

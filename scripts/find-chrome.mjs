@@ -13,17 +13,15 @@ export function findChrome() {
   );
 }
 
-/** Headless flags: WebGPU on the CPU through SwiftShader, and no calls to Google's services. */
+/** Headless flags that keep Chromium from calling Google's services. */
+export const HEADLESS_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** Plus WebGPU on the CPU through SwiftShader (which also routes canvas drawing through it, slowly). */
 export const CHROME_ARGS = [
-  '--no-sandbox',
+  ...HEADLESS_ARGS,
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',
   '--use-vulkan=swiftshader',
   '--use-webgpu-adapter=swiftshader',
   '--use-angle=swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
 ];
