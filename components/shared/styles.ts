@@ -12,7 +12,7 @@ export const figureStyles = css`
     --_border: var(--xray-border, #d0d7de);
     --_scale-low: var(--xray-scale-low, #f7fbff);
     --_scale-high: var(--xray-scale-high, #08306b);
-    --_masked: var(--xray-masked, #eaeef2);
+    --_masked: var(--xray-masked, #e4ddd0); /* warm grey: no value of the blue scale looks like it */
     display: block;
     position: relative;
     font: var(--xray-font-size, 13px) / 1.4 var(--xray-font, system-ui, sans-serif);
@@ -30,7 +30,7 @@ export const figureStyles = css`
       --_border: var(--xray-border, #30363d);
       --_scale-low: var(--xray-scale-low, #0d1117);
       --_scale-high: var(--xray-scale-high, #ffd33d);
-      --_masked: var(--xray-masked, #161b22);
+      --_masked: var(--xray-masked, #2d333b);
     }
   }
   :host([hidden]) {
