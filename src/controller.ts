@@ -128,11 +128,16 @@ export class ModelController extends EventTarget {
       const weights = this.fetchWeights(progress, stopWeights.signal);
       weights.catch(() => undefined); // reported below, after the config's errors, which say more
       const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(this.model, name) });
-      const [configJson, tokenizerJson, tokenizerConfig] = await Promise.all([
+      const small = await Promise.allSettled([
         fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${this.model}": ${base}config.json was not found.`) }),
         fetchJson(base + 'tokenizer.json', 'tokenizer.json', file('tokenizer.json')),
         fetchJson(base + 'tokenizer_config.json', 'tokenizer_config.json', file('tokenizer_config.json')),
       ]);
+      // In file order, whichever answered first: a missing config.json says the most.
+      const [configJson, tokenizerJson, tokenizerConfig] = small.map((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
       const config = parseGpt2Config(configJson);
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
       const graph = this.buildGraph(await weights, config);

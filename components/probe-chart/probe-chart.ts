@@ -282,6 +282,9 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     const classOf = new Map(dataset.labels.map((label, i) => [label, i]));
     const words = sentences.reduce((n, s) => n + s.words.length, 0);
     let collector: ExampleCollector | undefined;
+    // Until the model is loaded the pending state shows the download's progress, as other figures do.
+    this.training = undefined;
+    await this.controller.load();
     for (const [i, sentence] of sentences.entries()) {
       this.training = { label: `Running the model on sentence ${i + 1} of ${sentences.length}`, value: i / sentences.length };
       const text = sentenceText(sentence.words);

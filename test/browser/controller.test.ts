@@ -115,7 +115,7 @@ describe('ModelController', () => {
       expect(() => run.attention(0, 4)).to.throw(XrayError, /head 4 is out of range/);
       expect(() => run.residual(3)).to.throw(XrayError, /layer 3/);
     });
-    it('an unknown model folder', () => expectError(wasm('does-not-exist').load(), 'unknown-model', /does-not-exist/));
+    it('an unknown model folder, named by its config.json', () => expectError(wasm('does-not-exist').load(), 'unknown-model', /does-not-exist.*config\.json was not found/));
     it('a Hub id that is not well formed', () => expectError(new ModelController({ model: 'not a repo id!' }).load(), 'bad-option'));
     it('an unknown device', () => expectError(new ModelController({ model: fixture('tiny'), device: 'cuda' as never }).load(), 'bad-option', /auto, webgpu, wasm/));
     it('a folder without model.safetensors', () => expectError(wasm('broken-no-weights').load(), 'no-safetensors', /model\.safetensors/));
