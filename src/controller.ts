@@ -23,8 +23,9 @@ interface Graph {
 
 export const DEFAULT_MODEL = 'openai-community/gpt2';
 const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
-/** How many texts' runs a controller keeps; each holds L·H·T² attention floats. */
+/** How many texts' runs a controller keeps, and how many bytes of them at most (one GPT-2 run at T = 1,024 holds 600 MB). */
 const RUN_CACHE_SIZE = 16;
+const RUN_CACHE_BYTES = 1 << 30;
 /** How many next tokens every run keeps, so `nextToken(k)` is synchronous for k up to this. */
 const NEXT_TOKEN_K = 50;
 
@@ -79,6 +80,8 @@ export class ModelController extends EventTarget {
   private tokenizer: Gpt2Tokenizer | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly runs = new Map<string, Promise<GraphModelRun>>();
+  /** What each finished run in `runs` holds in memory, by the same key. */
+  private readonly runBytes = new Map<string, number>();
 
   constructor(options: ControllerOptions = {}) {
     super();
@@ -93,6 +96,7 @@ export class ModelController extends EventTarget {
 
   /** Downloads (or reads from cache) and prepares the model. Idempotent; rejects with an `XrayError`. */
   load(): Promise<void> {
+    if (this.error?.code === 'bad-option') return Promise.reject(this.error);
     this.loading ??= this.loadOnce();
     return this.loading;
   }
@@ -106,8 +110,16 @@ export class ModelController extends EventTarget {
     if (run) {
       this.runs.delete(key); // re-insert: most recently used last
     } else {
-      run = this.forwardText(text, options.prependBos ?? false);
-      run.catch(() => this.runs.get(key) === run && this.runs.delete(key));
+      const started = this.forwardText(text, options.prependBos ?? false);
+      started.then(
+        (done) => {
+          if (this.runs.get(key) !== started) return;
+          this.runBytes.set(key, done.byteLength);
+          this.evictOldRuns();
+        },
+        () => this.runs.get(key) === started && this.runs.delete(key),
+      );
+      run = started;
     }
     this.runs.set(key, run);
     this.evictOldRuns();
@@ -115,10 +127,7 @@ export class ModelController extends EventTarget {
   }
 
   private async loadOnce(): Promise<void> {
-    if (this.error) {
-      this.setStatus('error');
-      throw this.error;
-    }
+    this.error = undefined;
     this.setStatus('loading');
     // The weights download starts with the small files, and stops if those say it is not a GPT-2.
     const stopWeights = new AbortController();
@@ -148,6 +157,7 @@ export class ModelController extends EventTarget {
     } catch (cause) {
       stopWeights.abort();
       this.error = cause instanceof XrayError ? cause : new XrayError('session-failed', errorText(cause), { cause });
+      this.loading = undefined; // the next load() or run() tries again (a download cut short may work now)
       this.setStatus('error');
       throw this.error;
     }
@@ -253,10 +263,14 @@ export class ModelController extends EventTarget {
         return await this.session!.run(feeds);
       } catch (error) {
         if (this.device !== 'webgpu') throw new XrayError('session-failed', `The forward pass failed: ${errorText(error)}`, { cause: error });
+        // Once, for good: the device is marked first, so a failing rebuild is not retried on every run.
+        this.device = 'wasm';
         this.fallBack(`WebGPU failed during a run, switching to WASM: ${errorText(error)}`);
+        const lost = this.session;
+        this.session = undefined;
+        await lost?.release().catch(() => undefined);
         const graph = this.buildGraph(await this.fetchWeights(), this.config!);
         this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), this.debug);
-        this.device = 'wasm';
         return this.session.run(feeds);
       }
     });
@@ -265,9 +279,11 @@ export class ModelController extends EventTarget {
   }
 
   private evictOldRuns(): void {
-    while (this.runs.size > RUN_CACHE_SIZE) {
+    const held = () => [...this.runBytes.values()].reduce((a, b) => a + b, 0);
+    while (this.runs.size > RUN_CACHE_SIZE || (this.runs.size > 1 && held() > RUN_CACHE_BYTES)) {
       const [oldest, run] = this.runs.entries().next().value!;
       this.runs.delete(oldest);
+      this.runBytes.delete(oldest);
       run.then((r) => r.dispose(), () => undefined);
     }
   }

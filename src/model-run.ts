@@ -41,6 +41,9 @@ export interface RunParts {
 }
 
 export class GraphModelRun implements ModelRun {
+  /** The most memory one logit-lens pass may give its vocabulary-wide softmax rows. */
+  static lensPassBytes = 256 * 2 ** 20;
+
   readonly text: string;
   readonly tokens: string[];
   readonly ids: number[];
@@ -61,6 +64,11 @@ export class GraphModelRun implements ModelRun {
 
   get length(): number {
     return this.ids.length;
+  }
+
+  /** Memory this run holds on the CPU (attention and residual stream). */
+  get byteLength(): number {
+    return this.parts.pattern.byteLength + this.parts.residual.byteLength;
   }
 
   attention(layer: number, head: number): Float32Array {
@@ -88,7 +96,7 @@ export class GraphModelRun implements ModelRun {
    * The logit lens: every residual layer read through ln_f and the unembedding, top-k per position.
    * Runs one extra forward pass (memoised) because the lens costs more than the model itself.
    */
-  logitLens(k = 5, positions?: number[]): Promise<TopToken[][][]> {
+  async logitLens(k = 5, positions?: number[]): Promise<TopToken[][][]> {
     const picked = positions ?? this.ids.map((_, i) => i);
     picked.forEach((p) => checkIndex('position', p, this.length));
     checkIndex('k', k - 1, this.config.vocabSize);
@@ -112,28 +120,40 @@ export class GraphModelRun implements ModelRun {
   }
 
   /** Any other hook of this run, e.g. `blocks.*.hook_mlp_out` as [L, T, D]; read from the GPU once. */
-  hook(name: LazyHook): Promise<HookValue> {
+  async hook(name: LazyHook): Promise<HookValue> {
     const tensor = this.parts.lazy.get(name);
     if (!tensor) throw new XrayError('bad-option', `Unknown hook "${name}": choose one of ${[...this.parts.lazy.keys()].join(', ')}.`);
     let value = this.hookCache.get(name);
     if (!value) {
+      if (tensor.location === 'none') throw new XrayError('aborted', `The GPU buffers of this run were freed when it left the controller's cache of recent runs; run the text again.`);
       value = readTensor<'float32'>(tensor).then((data) => ({ dims: name === GraphOutput.posEmbed ? [...tensor.dims] : tensor.dims.slice(1), data }));
       this.hookCache.set(name, value);
+      value.catch(() => this.hookCache.delete(name));
     }
     return value;
   }
 
   /** Frees the GPU buffers this run still holds. */
   dispose(): void {
-    for (const tensor of this.parts.lazy.values()) if (tensor.location !== 'none') tensor.dispose();
+    // CPU outputs are plain arrays the garbage collector frees once nobody holds this run.
+    for (const tensor of this.parts.lazy.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
   }
 
   private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {
     const layers = Array.from({ length: this.config.nLayer + 1 }, (_, l) => l);
-    const out = await this.parts.forward({ lensLayers: layers, lensPositions: positions, topK: k });
-    const [probs, ids] = await Promise.all([readTensor<'float32'>(out[GraphOutput.topProbs]), readTensor<'int64'>(out[GraphOutput.topIds])]);
-    return layers.map((l) => positions.map((_, p) => this.topTokens(probs, ids, (l * positions.length + p) * k, k)));
+    // The lens softmaxes (L+1)·positions rows of the vocabulary at once: passes over slices of the
+    // positions keep that under lensPassBytes (a whole GPT-2 text of 1,024 tokens would need 2.7 GB).
+    const perPass = Math.max(1, Math.floor(GraphModelRun.lensPassBytes / (4 * this.config.vocabSize * layers.length)));
+    const slices: TopToken[][][][] = [];
+    for (let start = 0; start < positions.length; start += perPass) {
+      const slice = positions.slice(start, start + perPass);
+      const out = await this.parts.forward({ lensLayers: layers, lensPositions: slice, topK: k });
+      const [probs, ids] = await Promise.all([readTensor<'float32'>(out[GraphOutput.topProbs]), readTensor<'int64'>(out[GraphOutput.topIds])]);
+      slices.push(layers.map((l) => slice.map((_, p) => this.topTokens(probs, ids, (l * slice.length + p) * k, k))));
+    }
+    return layers.map((l) => slices.flatMap((slice) => slice[l]));
   }
+
 
   private topTokens(probs: Float32Array, ids: BigInt64Array, offset: number, k: number): TopToken[] {
     return Array.from({ length: k }, (_, r) => {

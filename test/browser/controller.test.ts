@@ -2,6 +2,7 @@
 // input getting its own error.
 import { expect } from '@open-wc/testing';
 import { ModelController } from '../../src/controller.js';
+import { GraphModelRun } from '../../src/model-run.js';
 import { XrayError, type XrayErrorCode } from '../../src/errors.js';
 import { CACHE_NAME } from '../../src/model-files.js';
 import type { ProgressDetail } from '../../src/types.js';
@@ -105,6 +106,36 @@ describe('ModelController', () => {
     expect(run.ids).to.have.length(32);
     expect(run.truncated).to.be.true;
     expect((await controller.run('short text')).truncated).to.be.false;
+  });
+
+  it('reads the logit lens in several passes when one would hold too much, with the same result', async () => {
+    const whole = await (await wasm('tiny').run(TEXT)).logitLens(3);
+    const controller = wasm('tiny');
+    const run = await controller.run(TEXT);
+    const budget = GraphModelRun.lensPassBytes;
+    GraphModelRun.lensPassBytes = 4 * 50257 * 3 * 4; // four positions of the three residual layers per pass
+    try {
+      const before = controller.sessionRuns;
+      expect(await run.logitLens(3)).to.deep.equal(whole);
+      expect(controller.sessionRuns - before).to.equal(Math.ceil(run.ids.length / 4));
+    } finally {
+      GraphModelRun.lensPassBytes = budget;
+    }
+  });
+
+  it('tries a failed load again on the next call', async () => {
+    await caches.delete(CACHE_NAME);
+    const controller = wasm('tiny-bf16');
+    const original = globalThis.fetch;
+    globalThis.fetch = () => Promise.reject(new TypeError('offline'));
+    try {
+      await expectError(controller.load(), 'download-failed');
+    } finally {
+      globalThis.fetch = original;
+    }
+    await controller.load();
+    expect(controller.status).to.equal('ready');
+    expect(controller.error).to.be.undefined;
   });
 
   describe('errors', () => {
