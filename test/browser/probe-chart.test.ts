@@ -15,12 +15,6 @@ import { fixture as modelFolder } from './support.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-/** An `error` event reaching window fails the run, so each chart sits in a box that stops it. */
-async function contained(template: ReturnType<typeof html>): Promise<ProbeChart> {
-  const box = await fixture<HTMLElement>(html`<div @error=${(e: Event) => e.stopPropagation()}>${template}</div>`);
-  return box.querySelector('probe-chart')!;
-}
-
 // Four layers with distinct, known values; layer 3 has a negative selectivity.
 const known: ProbeResults = {
   task: 'pos',
@@ -34,7 +28,7 @@ const known: ProbeResults = {
 };
 
 async function dataChart(data: unknown = known) {
-  const el = await contained(html`<probe-chart .data=${data}></probe-chart>`);
+  const el = await fixture<ProbeChart>(html`<probe-chart .data=${data}></probe-chart>`);
   const chart = new ProbeChartHarness(el);
   await chart.settled();
   return { el, chart };
@@ -216,7 +210,7 @@ describe('<probe-chart> in data mode', () => {
 
 describe('<probe-chart> states and errors', () => {
   it('shows an empty state when there is nothing to probe', async () => {
-    const el = await contained(html`<probe-chart></probe-chart>`);
+    const el = await fixture<ProbeChart>(html`<probe-chart></probe-chart>`);
     const chart = new ProbeChartHarness(el);
     await chart.settled();
     expect(chart.isEmptyState()).to.equal(true);
@@ -230,7 +224,7 @@ describe('<probe-chart> states and errors', () => {
       ['task="ner"', /Unknown task "ner": the built-in task is "pos"/],
     ];
     for (const [attribute, message] of cases) {
-      const el = await contained(html`<probe-chart task="pos" model=${tiny} device="wasm"></probe-chart>`);
+      const el = await fixture<ProbeChart>(html`<probe-chart task="pos" model=${tiny} device="wasm"></probe-chart>`);
       const [name, value] = attribute.split('=');
       const errored = oneEvent(el, 'error');
       el.setAttribute(name, JSON.parse(value));
@@ -243,7 +237,7 @@ describe('<probe-chart> states and errors', () => {
 
   it('says where labelled sentences are wrong, and when src cannot be fetched', async () => {
     const bad = { sentences: [{ words: ['The', 'cat'], labels: ['DET'] }] };
-    const el = await contained(html`<probe-chart model=${tiny} device="wasm" .sentences=${bad}></probe-chart>`);
+    const el = await fixture<ProbeChart>(html`<probe-chart model=${tiny} device="wasm" .sentences=${bad}></probe-chart>`);
     const chart = new ProbeChartHarness(el);
     await chart.settled();
     expect(chart.message()).to.equal('The labelled sentences: sentences[0].labels must hold one label for each of its 2 words.');
