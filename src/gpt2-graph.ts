@@ -101,10 +101,14 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   });
 
   const lnF = (x: string) => layerNorm(x, weights.lnF, 'ln_f');
-  const unembed = (x: string) => g.op('Gemm', [x, wte], { transB: 1 }); // [n, D] x wte^T, no copy of wte
-  const logits = unembed(lnF(g.op('Gather', [resid, lastIndex], { axis: 1 }))); // [B, V]
-  g.output(logits, { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
-  if (!options.instrumented) return g.encode('gpt2');
+  // [n, D] x wte^T without a transposed copy of wte. Only one Gemm may read wte: onnxruntime keeps a
+  // pre-packed copy of its weight for each, 150 MB apiece for GPT-2 small.
+  const unembed = (x: string) => g.op('Gemm', [x, wte], { transB: 1 });
+  const last = g.op('Gather', [resid, lastIndex], { axis: 1 }); // [B, D]
+  if (!options.instrumented) {
+    g.output(unembed(lnF(last)), { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
+    return g.encode('gpt2');
+  }
 
   const stack = (values: string[]) => g.op('Concat', values.map((x) => g.op('Unsqueeze', [x, i64(1)])), { axis: 1 });
   const residual = stack(residStack);
@@ -125,13 +129,17 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
   g.output(g.op('MatMul', [zSelected, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', D] });
 
-  // Logit lens: the chosen residual layers at the chosen positions, through ln_f and the unembedding.
+  // Logit lens: the chosen residual layers at the chosen positions, through ln_f and the unembedding,
+  // stacked above the last position of each batch item so that one Gemm unembeds them all.
   const lensLayers = g.input({ name: GraphInput.lensLayers, type: DataType.INT64, dims: ['lens_layers'] });
   const lensPositions = g.input({ name: GraphInput.lensPositions, type: DataType.INT64, dims: ['lens_positions'] });
   const picked = g.op('Gather', [g.op('Gather', [residual, lensLayers], { axis: 1 }), lensPositions], { axis: 2 }); // [B, n, m, D]
-  const lensLogits = unembed(g.op('Reshape', [lnF(picked), i64(-1, D)])); // [n·m, V]
+  const lensRows = g.op('Reshape', [picked, i64(-1, D)]); // [n·m, D]
+  const allLogits = unembed(lnF(g.op('Concat', [lensRows, last], { axis: 0 }))); // [n·m + B, V]
+  const logits = g.op('Slice', [allLogits, g.op('Shape', [lensRows], { end: 1 }), i64(2 ** 62), i64(0)]); // rows n·m onwards: [B, V]
+  g.output(logits, { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
   const topK = g.input({ name: GraphInput.topK, type: DataType.INT64, dims: [1] });
-  const rows = g.op('Softmax', [g.op('Concat', [lensLogits, logits], { axis: 0 })], { axis: -1 });
+  const rows = g.op('Softmax', [allLogits], { axis: -1 });
   const [topProbs, topIds] = g.opN('TopK', [rows, topK], 2, { axis: -1 });
   g.output(topProbs, { name: GraphOutput.topProbs, type: DataType.FLOAT, dims: ['rows', 'k'] });
   g.output(topIds, { name: GraphOutput.topIds, type: DataType.INT64, dims: ['rows', 'k'] });
