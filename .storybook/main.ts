@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { StorybookConfig } from '@storybook/web-components-vite';
 import type { Plugin } from 'vite';
 
-/** onnxruntime-web loads these two files at run time from `configure({ wasmPaths })`; preview.ts points it at /ort/. */
-const ORT_RUNTIME = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/** onnxruntime-web loads these at run time (the WASM build's pair, the WebGPU build's pair) from `configure({ wasmPaths })`; preview.ts points it at /ort/. */
+const ORT_RUNTIME = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 const ortFile = (file: string) => new URL(`../node_modules/onnxruntime-web/dist/${file}`, import.meta.url);
 
 /**
- * Serves onnxruntime's two runtime files at /ort/ (dev server) and copies them into the static build;
+ * Serves onnxruntime's runtime files at /ort/ (dev server) and copies them into the static build;
  * staticDirs could only copy the whole of onnxruntime-web's dist folder (136 MB).
  */
 function ortRuntime(): Plugin {

@@ -5,7 +5,7 @@ import { ModelController } from '../src/controller.js';
 import { parseGpt2Config } from '../src/config.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from '../src/gpt2-graph.js';
 import { readSafetensorsHeader } from '../src/safetensors.js';
-import { createSession, int64Tensor, readTensor, ort } from '../src/session.js';
+import { createSession, int64Tensor, readTensor, runtimes, type ort } from '../src/session.js';
 import { configure } from '../src/settings.js';
 import type { ResolvedDevice } from '../src/types.js';
 import { placeWeights } from '../src/weight-files.js';
@@ -127,7 +127,7 @@ const api = {
     return { msSincePageStart: performance.now(), device: controller.device, steps };
   },
 
-  threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: ort.env.wasm.numThreads ?? 1 }),
+  threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: runtimes.wasm.env.wasm.numThreads ?? 1 }),
 
   clearCache: () => caches.delete(CACHE_NAME),
 

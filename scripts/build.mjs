@@ -26,7 +26,8 @@ await build({
   logLevel: 'warning',
 });
 
-// The WebGPU build loads its .mjs/.wasm pair at run time, from the folder the bundle says (its own).
+// onnxruntime's WASM and WebGPU builds each load their .mjs/.wasm pair at run time, from the folder
+// the bundle says (its own).
 const ortDist = 'node_modules/onnxruntime-web/dist';
-for (const file of readdirSync(ortDist).filter((f) => /^ort-wasm-simd-threaded\.asyncify\.(mjs|wasm)$/.test(f))) copyFileSync(`${ortDist}/${file}`, `dist/${file}`);
+for (const file of readdirSync(ortDist).filter((f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f))) copyFileSync(`${ortDist}/${file}`, `dist/${file}`);
 console.log('built dist/ and dist/transformer-xray.bundle.js');

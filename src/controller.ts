@@ -6,7 +6,7 @@ import { XrayError } from './errors.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
 import { fetchFile, fetchJson, modelBaseUrl } from './model-files.js';
 import { GraphModelRun, type ExtraWork } from './model-run.js';
-import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, type ExternalFile, type ort } from './session.js';
+import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
 import { readSafetensorsHeader } from './safetensors.js';
 import { timed } from './timing.js';
 import { currentSettings } from './settings.js';
@@ -136,6 +136,8 @@ export class ModelController extends EventTarget {
       const progress = (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail }));
       const weights = this.fetchWeights(progress, stopWeights.signal);
       weights.catch(() => undefined); // reported below, after the config's errors, which say more
+      // A runtime that fails to start is reported by the real session, with the fallback to WASM.
+      const runtime = this.startRuntime().catch(() => undefined);
       const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(this.model, name) });
       const small = await Promise.allSettled([
         fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${this.model}": ${base}config.json was not found.`) }),
@@ -150,6 +152,7 @@ export class ModelController extends EventTarget {
       const config = parseGpt2Config(configJson);
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
       const graph = this.buildGraph(await weights, config);
+      await runtime;
       this.session = await timed('session', () => this.openSession(graph));
       this.tokenizer = tokenizer;
       this.config = config;
@@ -204,6 +207,12 @@ export class ModelController extends EventTarget {
     }
     this.device = 'wasm';
     return createSession(graph.model, graph.files, 'wasm', threads, this.debug);
+  }
+
+  /** Starts the runtime of the device `openSession` will try first. */
+  private async startRuntime(): Promise<void> {
+    const webgpu = this.requestedDevice !== 'wasm' && (await capabilities()).webgpu;
+    await startRuntime(webgpu ? 'webgpu' : 'wasm', await this.threads(), this.debug);
   }
 
   private async threads(): Promise<number> {

@@ -1,6 +1,6 @@
 // Page-wide settings of the library, set once before the first model loads.
 import { XrayError } from './errors.js';
-import { ort } from './session.js';
+import { runtimes } from './session.js';
 
 export interface Settings {
   /**
@@ -24,7 +24,7 @@ export function configure(changes: Settings): void {
     if (!KNOWN.includes(key as keyof Settings)) throw new XrayError('bad-option', `Unknown setting "${key}": valid settings are ${KNOWN.join(', ')}.`);
   }
   Object.assign(settings, changes);
-  if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
+  if (settings.wasmPaths) for (const ort of Object.values(runtimes)) ort.env.wasm.wasmPaths = settings.wasmPaths;
 }
 
 /** The current settings (read-only view). */

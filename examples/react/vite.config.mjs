@@ -8,7 +8,7 @@ const dist = (path) => new URL(`../../dist/${path}`, import.meta.url).pathname;
 
 /** onnxruntime-web loads these at run time from `configure({ wasmPaths })`: ship them in dist/ort/. */
 function ortRuntime() {
-  const files = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+  const files = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
   return {
     name: 'ort-runtime',
     generateBundle() {

@@ -16,5 +16,7 @@ describe('dist/transformer-xray.bundle.js', () => {
     const runtime = fetched.filter((url) => /ort-wasm/.test(url));
     expect(runtime.length, fetched.join('\n')).to.be.greaterThan(0);
     expect(runtime.every((url) => new URL(url).pathname.startsWith('/dist/'))).to.be.true;
+    // WASM runs on the WASM-only build; the WebGPU build's larger asyncify pair is never fetched.
+    expect(runtime.map((url) => new URL(url).pathname).sort()).to.deep.equal(['/dist/ort-wasm-simd-threaded.mjs', '/dist/ort-wasm-simd-threaded.wasm']);
   });
 });
