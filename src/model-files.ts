@@ -34,7 +34,7 @@ export interface FetchOptions {
 export async function fetchFile(url: string, file: string, options: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
   const cache = await openCache();
   const cached = await cache?.match(url);
-  if (cached) return readBody(cached, file, url, options);
+  if (cached) return readCached(cached, file, options);
   let response: Response;
   try {
     response = await fetch(url, { signal: options.signal });
@@ -66,6 +66,19 @@ async function openCache(): Promise<Cache | undefined> {
   } catch {
     return undefined; // opaque origins and some private modes refuse the Cache API
   }
+}
+
+/**
+ * A stored file in one read: through a Blob, the browser fills one buffer of the right size, where
+ * reading the stream left 64 kB chunks for the garbage collector (a third of the file on top of the
+ * peak while loading) and took half again as long (npm run bench).
+ */
+async function readCached(response: Response, file: string, { onProgress }: FetchOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const blob = await response.blob();
+  onProgress?.({ file, loaded: 0, total: blob.size });
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  onProgress?.({ file, loaded: bytes.length, total: bytes.length });
+  return bytes;
 }
 
 /** Streams a body into a buffer sized from Content-Length when known, so 500 MB is never held twice. */
