@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { StorybookConfig } from '@storybook/web-components-vite';
 import type { Plugin } from 'vite';
+import { ORT_DIST, ORT_RUNTIME_FILES } from '../scripts/ort-runtime.mjs';
 
-/** onnxruntime-web loads these at run time (the WASM build's pair, the WebGPU build's pair) from `configure({ wasmPaths })`; preview.ts points it at /ort/. */
-const ORT_RUNTIME = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
-const ortFile = (file: string) => new URL(`../node_modules/onnxruntime-web/dist/${file}`, import.meta.url);
+/** preview.ts points `configure({ wasmPaths })` at /ort/. */
+const ortFile = (file: string) => new URL(file, ORT_DIST);
 
 /**
  * Serves onnxruntime's runtime files at /ort/ (dev server) and copies them into the static build;
@@ -17,14 +17,14 @@ function ortRuntime(): Plugin {
     name: 'transformer-xray:ort-runtime',
     configureServer(server) {
       server.middlewares.use('/ort', (request, response, next) => {
-        const file = ORT_RUNTIME.find((name) => request.url === `/${name}`);
+        const file = ORT_RUNTIME_FILES.find((name) => request.url === `/${name}`);
         if (!file) return next();
         response.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         response.end(readFileSync(ortFile(file)));
       });
     },
     generateBundle() {
-      for (const file of ORT_RUNTIME) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ortFile(file)) });
+      for (const file of ORT_RUNTIME_FILES) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ortFile(file)) });
     },
   };
 }

@@ -2,8 +2,9 @@
 // dist/transformer-xray.bundle.js, one module with lit, transformers.js and onnxruntime-web inside and
 // onnxruntime's runtime files beside it.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { ORT_DIST, ORT_RUNTIME_FILES } from './ort-runtime.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 // The manifest first: package.json's "customElements" names it, and Storybook and the docs read it.
@@ -26,8 +27,6 @@ await build({
   logLevel: 'warning',
 });
 
-// onnxruntime's WASM and WebGPU builds each load their .mjs/.wasm pair at run time, from the folder
-// the bundle says (its own).
-const ortDist = 'node_modules/onnxruntime-web/dist';
-for (const file of readdirSync(ortDist).filter((f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f))) copyFileSync(`${ortDist}/${file}`, `dist/${file}`);
+// onnxruntime's runtime files, beside the bundle, which tells onnxruntime to look there.
+for (const file of ORT_RUNTIME_FILES) copyFileSync(new URL(file, ORT_DIST), `dist/${file}`);
 console.log('built dist/ and dist/transformer-xray.bundle.js');

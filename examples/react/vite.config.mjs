@@ -3,16 +3,16 @@
 // they resolve to this repository's dist/.
 import { readFileSync } from 'node:fs';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { ORT_DIST, ORT_RUNTIME_FILES } from '../../scripts/ort-runtime.mjs';
 
 const dist = (path) => new URL(`../../dist/${path}`, import.meta.url).pathname;
 
 /** onnxruntime-web loads these at run time from `configure({ wasmPaths })`: ship them in dist/ort/. */
 function ortRuntime() {
-  const files = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
   return {
     name: 'ort-runtime',
     generateBundle() {
-      for (const file of files) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(new URL(`../../node_modules/onnxruntime-web/dist/${file}`, import.meta.url)) });
+      for (const file of ORT_RUNTIME_FILES) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(new URL(file, ORT_DIST)) });
     },
   };
 }
