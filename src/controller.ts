@@ -4,7 +4,7 @@ import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
 import { XrayError } from './errors.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
-import { fetchFile, fetchJson, modelBaseUrl } from './model-files.js';
+import { fetchInto, fetchJson, modelBaseUrl } from './model-files.js';
 import { GraphModelRun, type ExtraWork } from './model-run.js';
 import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
 import { readSafetensorsHeader } from './safetensors.js';
@@ -12,6 +12,7 @@ import { timed } from './timing.js';
 import { currentSettings } from './settings.js';
 import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
 import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
+import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
 
@@ -167,19 +168,18 @@ export class ModelController extends EventTarget {
   }
 
   /** The safetensors bytes, from the Cache API after the first time. */
-  private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<Uint8Array> {
+  private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<SplitFile> {
     const base = modelBaseUrl(this.model);
-    return timed('weights', () =>
-      fetchFile(base + 'model.safetensors', 'model.safetensors', {
-        onProgress,
-        signal,
-        notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
-      }),
-    );
+    const options = {
+      onProgress,
+      signal,
+      notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
+    };
+    return timed('weights', () => fetchInto(base + 'model.safetensors', 'model.safetensors', options, () => new SafetensorsSink()));
   }
 
-  /** Writes the graph over the weights. Nothing keeps it once a session holds them, so 500 MB are not held twice. */
-  private buildGraph(bytes: Uint8Array, config: ModelConfig): Graph {
+  /** Writes the graph over the weights. A WASM session frees them as it copies them in, so 500 MB are not held twice. */
+  private buildGraph(bytes: SplitFile, config: ModelConfig): Graph {
     const start = performance.now();
     const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
     const placed = placeWeights(bytes, weights);
@@ -195,7 +195,7 @@ export class ModelController extends EventTarget {
     if (this.requestedDevice !== 'wasm') {
       if (caps.webgpu) {
         try {
-          const session = await createSession(graph.model, graph.files, 'webgpu', threads, this.debug);
+          const session = await createSession(graph.model, graph.files, 'webgpu', threads, { debug: this.debug });
           this.device = 'webgpu';
           return session;
         } catch (error) {
@@ -206,7 +206,7 @@ export class ModelController extends EventTarget {
       }
     }
     this.device = 'wasm';
-    return createSession(graph.model, graph.files, 'wasm', threads, this.debug);
+    return createSession(graph.model, graph.files, 'wasm', threads, { debug: this.debug, freeFiles: true });
   }
 
   /** Starts the runtime of the device `openSession` will try first. */
@@ -279,7 +279,7 @@ export class ModelController extends EventTarget {
         this.session = undefined;
         await lost?.release().catch(() => undefined);
         const graph = this.buildGraph(await this.fetchWeights(), this.config!);
-        this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), this.debug);
+        this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), { debug: this.debug, freeFiles: true });
         return this.session.run(feeds);
       }
     });

@@ -1,6 +1,6 @@
 // Writes GPT-2's forward pass as an ONNX graph whose outputs are the TransformerLens hook points.
 // Weights stay where they are: each initializer points at its byte range in the weights file.
-import { DataType, GraphBuilder, type ExternalTensor } from './onnx/graph-builder.js';
+import { DataType, GraphBuilder } from './onnx/graph-builder.js';
 import type { TensorInfo } from './safetensors.js';
 import type { ModelConfig } from './types.js';
 import type { Gpt2Weights } from './weights.js';
@@ -48,7 +48,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const { nLayer: L, nHead: H, dModel: D, vocabSize: V, layerNormEps } = config;
   const dHead = D / H;
   const g = new GraphBuilder();
-  const weight = (name: string, info: TensorInfo): string => g.weight({ name, dims: info.shape, ...locate(info) } satisfies ExternalTensor);
+  const weight = (name: string, info: TensorInfo, dims = info.shape): string => g.weight(name, () => ({ dims, ...locate(info) }));
   const i64 = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
   const f32 = (value: number) => g.constant(DataType.FLOAT, [], [value]);
   const linear = (x: string, w: TensorInfo, b: TensorInfo, name: string) =>
@@ -121,10 +121,12 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(lnFinalScale(g, resid, layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
 
   // Per-head vectors of the heads in head_index: all heads concatenated on the head axis, so that
-  // flat index layer*H+head picks one, and W_O split per head the same way (folded at load).
+  // flat index layer*H+head picks one, and W_O split per head the same way (folded at load). W_O
+  // per head is a second initializer over c_proj's bytes, shaped [H, dHead, D]: onnxruntime then
+  // reads each initializer once (a Reshape of c_proj's own would read it twice; see ExternalFile).
   const heads = g.input({ name: GraphInput.heads, type: DataType.INT64, dims: ['k'] });
   const zSelected = g.op('Gather', [g.op('Concat', zs, { axis: 1 }), heads], { axis: 1 }); // [B, k, T, dHead]
-  const perHeadWo = weights.blocks.map((block, l) => g.op('Reshape', [weight(`h.${l}.attn.c_proj.weight`, block.attnProj.weight), i64(H, dHead, D)]));
+  const perHeadWo = weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D]));
   const woSelected = g.op('Gather', [g.op('Concat', perHeadWo, { axis: 0 }), heads], { axis: 0 }); // [k, dHead, D]
   g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
   g.output(g.op('MatMul', [zSelected, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', D] });

@@ -30,27 +30,81 @@ export interface FetchOptions {
   notFound?: () => XrayError;
 }
 
+/** Takes a download's bytes in order (each chunk only during the call), then makes the result. */
+export interface ByteSink<T> {
+  write(chunk: Uint8Array): void;
+  finish(): T;
+}
+
 /** Downloads `url` (or reads it from the cache) into one buffer, reporting progress as it streams. */
-export async function fetchFile(url: string, file: string, options: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+export function fetchFile(url: string, file: string, options: FetchOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+  return fetchInto(url, file, options, (total) => new BufferSink(total));
+}
+
+/**
+ * Downloads `url` (or reads it from the cache) into the sink `makeSink` gives for its Content-Length
+ * (0 when unknown), reporting the download's progress.
+ */
+export async function fetchInto<T>(url: string, file: string, options: FetchOptions, makeSink: (total: number) => ByteSink<T>): Promise<T> {
   const cache = await openCache();
   const cached = await cache?.match(url);
-  if (cached) return readCached(cached, file, options);
+  if (cached) return readBody(cached, file, url, options, makeSink);
+  const response = await download(url, file, options);
+  if (!cache || !response.body) return readBody(response, file, url, options, makeSink);
+  // Stored first, then read back: reading while storing (a tee) left the browser queueing the
+  // download for the slower branch, and the peak while loading GPT-2 small rose to 3.3x the file.
+  const stored = await store(cache, url, response, file, options);
+  if (stored) return readBody(stored, file, url, { signal: options.signal }, makeSink);
+  // The cache refused it (quota, private mode): download it again, straight into the sink.
+  return readBody(await download(url, file, options), file, url, options, makeSink);
+}
+
+async function download(url: string, file: string, { signal, notFound }: FetchOptions): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: options.signal });
+    response = await fetch(url, { signal });
   } catch (cause) {
-    if (options.signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`, { cause });
+    if (signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`, { cause });
     throw new XrayError('download-failed', `Could not download ${file} from ${url}: the network request failed (offline, blocked, or the server refused cross-origin access).`, { cause });
   }
-  if ((response.status === 404 || response.status === 401) && options.notFound) throw options.notFound();
+  if ((response.status === 404 || response.status === 401) && notFound) throw notFound();
   if (!response.ok) throw new XrayError('download-failed', `Could not download ${file} from ${url}: the server answered ${response.status} ${response.statusText}.`);
-  // The cache is written from a second branch of the stream, so the file is never held twice in memory.
-  // A failed cache write (quota, private mode) costs a re-download next time, nothing more.
-  const [reading, caching] = response.body && cache ? response.body.tee() : [response.body, null];
-  const stored = caching ? cache!.put(url, new Response(caching, { headers: cacheHeaders(response.headers) })).catch(() => undefined) : undefined;
-  const bytes = await readBody(new Response(reading, { headers: response.headers }), file, url, options);
-  await stored;
-  return bytes;
+  return response;
+}
+
+/** Streams a download into the cache, reporting progress; the stored copy, or undefined if the cache refused it. */
+async function store(cache: Cache, url: string, response: Response, file: string, { signal, onProgress }: FetchOptions): Promise<Response | undefined> {
+  const total = Number(response.headers.get('content-length') ?? 0);
+  let loaded = 0;
+  let failure: XrayError | undefined;
+  const fail = (error: XrayError) => {
+    failure = error;
+    throw error;
+  };
+  onProgress?.({ file, loaded, total });
+  const counted = response.body!.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (signal?.aborted) fail(new XrayError('aborted', `Loading ${file} was aborted.`));
+        loaded += chunk.length;
+        onProgress?.({ file, loaded, total });
+        controller.enqueue(chunk);
+      },
+      flush() {
+        // Compressed bodies arrive larger than their Content-Length; only a shorter one was cut.
+        if (loaded < total) fail(new XrayError('download-failed', `The download of ${file} from ${url} was cut short: ${loaded} of ${total} bytes arrived.`));
+      },
+    }),
+  );
+  try {
+    await cache.put(url, new Response(counted, { headers: cacheHeaders(response.headers) }));
+  } catch (cause) {
+    if (failure) throw failure;
+    if (signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`, { cause });
+    await counted.cancel().catch(() => undefined); // stops the download if the cache left it running
+    return undefined;
+  }
+  return cache.match(url);
 }
 
 /** The stored copy is decoded, so it keeps its length only when the transfer was not compressed. */
@@ -68,26 +122,14 @@ async function openCache(): Promise<Cache | undefined> {
   }
 }
 
-/**
- * A stored file in one read: through a Blob, the browser fills one buffer of the right size, where
- * reading the stream left 64 kB chunks for the garbage collector (npm run bench: the peak while
- * loading from the cache fell from 3.1× to 2.8× the file) and took half again as long.
- */
-async function readCached(response: Response, file: string, { signal, onProgress }: FetchOptions): Promise<Uint8Array<ArrayBuffer>> {
-  const blob = await response.blob();
-  if (signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`);
-  onProgress?.({ file, loaded: 0, total: blob.size });
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  onProgress?.({ file, loaded: bytes.length, total: bytes.length });
-  return bytes;
-}
-
-/** Streams a body into a buffer sized from Content-Length when known, so 500 MB is never held twice. */
-async function readBody(response: Response, file: string, url: string, { signal, onProgress }: FetchOptions): Promise<Uint8Array<ArrayBuffer>> {
+/** Streams a body into a sink, reporting progress when asked. */
+async function readBody<T>(response: Response, file: string, url: string, { signal, onProgress }: FetchOptions, makeSink: (total: number) => ByteSink<T>): Promise<T> {
   const total = Number(response.headers.get('content-length') ?? 0);
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  let buffer = new Uint8Array(total || 1 << 20);
+  const sink = makeSink(total);
+  // The default reader. BYOB reads leave no chunks behind, but they hung now and then in the test
+  // suite, and the buffers they fill come back owned by the browser, which frees them only at a full
+  // garbage collection: a session could not free them part by part.
+  const reader = (response.body ?? new Blob().stream()).getReader();
   let loaded = 0;
   onProgress?.({ file, loaded, total });
   try {
@@ -95,8 +137,7 @@ async function readBody(response: Response, file: string, url: string, { signal,
       if (signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`);
       const { done, value } = await reader.read();
       if (done) break;
-      if (loaded + value.length > buffer.length) buffer = grow(buffer, loaded + value.length);
-      buffer.set(value, loaded);
+      sink.write(value);
       loaded += value.length;
       onProgress?.({ file, loaded, total });
     }
@@ -109,7 +150,27 @@ async function readBody(response: Response, file: string, url: string, { signal,
   if (loaded < total) {
     throw new XrayError('download-failed', `The download of ${file} from ${url} was cut short: ${loaded} of ${total} bytes arrived.`);
   }
-  return loaded === buffer.length ? buffer : buffer.slice(0, loaded);
+  return sink.finish();
+}
+
+/** One buffer sized from Content-Length when known, so 500 MB is never held twice. */
+class BufferSink implements ByteSink<Uint8Array<ArrayBuffer>> {
+  private buffer: Uint8Array<ArrayBuffer>;
+  private length = 0;
+
+  constructor(total: number) {
+    this.buffer = new Uint8Array(total || 1 << 20);
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.buffer.length) this.buffer = grow(this.buffer, this.length + chunk.length);
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
+  }
 }
 
 function grow(buffer: Uint8Array<ArrayBuffer>, needed: number): Uint8Array<ArrayBuffer> {

@@ -11,12 +11,20 @@ export interface TensorInfo {
   end: number;
 }
 
+/** What reading a file needs: its length and views of its byte ranges. A Uint8Array is one. */
+export interface ByteSource {
+  readonly length: number;
+  subarray(begin: number, end: number): Uint8Array;
+}
+
 /** The parsed header of a safetensors file. */
 export interface SafetensorsTable {
   /** Length of the JSON header in bytes (the file's first 8 bytes). */
   headerLength: number;
   /** Offset of the first tensor byte: `8 + headerLength`. */
   dataStart: number;
+  /** Offset just past the last tensor byte: the file's length, unless it has trailing bytes. */
+  dataEnd: number;
   tensors: Map<string, TensorInfo>;
   /** The optional `__metadata__` string map. */
   metadata: Record<string, string>;
@@ -34,23 +42,13 @@ const DTYPE_BYTES: Record<string, number> = {
 };
 
 /**
- * Parses the header of a complete safetensors file.
- * Throws `truncated-file` when the bytes end before the header or a tensor does,
+ * Parses the header of a safetensors file: `bytes` holds the file's start, at least its header,
+ * and the file is `fileLength` bytes long (all of `bytes` by default).
+ * Throws `truncated-file` when the file ends before the header or a tensor does,
  * and `bad-header` for an oversized, non-JSON or malformed header.
  */
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsTable {
-  if (bytes.length < 8) {
-    throw new XrayError('truncated-file', `The safetensors file is truncated: expected at least 8 bytes, found ${bytes.length}.`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  const low = view.getUint32(0, true);
-  const high = view.getUint32(4, true);
-  // Any non-zero high word is > 4 GiB, far past the limit; this also keeps the length exact in a double.
-  if (high !== 0 || low > MAX_HEADER_BYTES) {
-    const length = high * 2 ** 32 + low;
-    throw new XrayError('bad-header', `The safetensors header claims ${length} bytes, more than the ${MAX_HEADER_BYTES}-byte limit.`);
-  }
-  const headerLength = low;
+export function readSafetensorsHeader(bytes: ByteSource, fileLength = bytes.length): SafetensorsTable {
+  const headerLength = safetensorsHeaderLength(bytes);
   const dataStart = 8 + headerLength;
   if (bytes.length < dataStart) {
     throw new XrayError('truncated-file', `The safetensors file is truncated: its header needs ${dataStart} bytes, found ${bytes.length}.`);
@@ -78,10 +76,27 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsTable {
     dataEnd = Math.max(dataEnd, info.end);
     tensors.set(name, info);
   }
-  if (bytes.length < dataEnd) {
-    throw new XrayError('truncated-file', `The safetensors file is truncated: its tensors need ${dataEnd} bytes, found ${bytes.length}.`);
+  if (fileLength < dataEnd) {
+    throw new XrayError('truncated-file', `The safetensors file is truncated: its tensors need ${dataEnd} bytes, found ${fileLength}.`);
   }
-  return { headerLength, dataStart, tensors, metadata };
+  return { headerLength, dataStart, dataEnd: Math.max(dataEnd, dataStart), tensors, metadata };
+}
+
+/** The header's length from the file's first 8 bytes. Throws as `readSafetensorsHeader` does. */
+export function safetensorsHeaderLength(bytes: ByteSource): number {
+  if (bytes.length < 8) {
+    throw new XrayError('truncated-file', `The safetensors file is truncated: expected at least 8 bytes, found ${bytes.length}.`);
+  }
+  const first = bytes.subarray(0, 8);
+  const view = new DataView(first.buffer, first.byteOffset, 8);
+  const low = view.getUint32(0, true);
+  const high = view.getUint32(4, true);
+  // Any non-zero high word is > 4 GiB, far past the limit; this also keeps the length exact in a double.
+  if (high !== 0 || low > MAX_HEADER_BYTES) {
+    const length = high * 2 ** 32 + low;
+    throw new XrayError('bad-header', `The safetensors header claims ${length} bytes, more than the ${MAX_HEADER_BYTES}-byte limit.`);
+  }
+  return low;
 }
 
 function parseMetadata(entry: unknown): Record<string, string> {
@@ -124,16 +139,13 @@ function isSize(value: unknown): value is number {
  * 4-byte aligned (otherwise a copy); F16 and BF16 are converted. Other dtypes throw `unsupported-dtype`.
  * The file is little-endian, as is every platform that runs this code.
  */
-export function tensorAsFloat32(bytes: Uint8Array, info: TensorInfo): Float32Array {
-  const offset = bytes.byteOffset + info.begin;
-  const byteLength = info.end - info.begin;
+export function tensorAsFloat32(bytes: ByteSource, info: TensorInfo): Float32Array {
+  const own = bytes.subarray(info.begin, info.end);
   switch (info.dtype) {
     case 'F32':
-      return offset % 4 === 0
-        ? new Float32Array(bytes.buffer, offset, byteLength / 4)
-        : new Float32Array(bytes.slice(info.begin, info.end).buffer);
+      return own.byteOffset % 4 === 0 ? new Float32Array(own.buffer, own.byteOffset, own.length / 4) : new Float32Array(own.slice().buffer);
     case 'F16': {
-      const halves = uint16s(bytes, info);
+      const halves = uint16s(own);
       const table = halfTable();
       const out = new Float32Array(halves.length);
       for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]];
@@ -141,7 +153,7 @@ export function tensorAsFloat32(bytes: Uint8Array, info: TensorInfo): Float32Arr
     }
     case 'BF16': {
       // bfloat16 is the top half of a float32, so shifting its bits up is exact.
-      const halves = uint16s(bytes, info);
+      const halves = uint16s(own);
       const out = new Float32Array(halves.length);
       const bits = new Uint32Array(out.buffer);
       for (let i = 0; i < halves.length; i++) bits[i] = halves[i] << 16;
@@ -152,13 +164,9 @@ export function tensorAsFloat32(bytes: Uint8Array, info: TensorInfo): Float32Arr
   }
 }
 
-/** The tensor's bytes as 16-bit words, viewed in place when aligned, else copied. */
-function uint16s(bytes: Uint8Array, info: TensorInfo): Uint16Array {
-  const offset = bytes.byteOffset + info.begin;
-  const count = (info.end - info.begin) / 2;
-  return offset % 2 === 0
-    ? new Uint16Array(bytes.buffer, offset, count)
-    : new Uint16Array(bytes.slice(info.begin, info.end).buffer);
+/** A tensor's bytes as 16-bit words, viewed in place when aligned, else copied. */
+function uint16s(own: Uint8Array): Uint16Array {
+  return own.byteOffset % 2 === 0 ? new Uint16Array(own.buffer, own.byteOffset, own.length / 2) : new Uint16Array(own.slice().buffer);
 }
 
 let HALF_TABLE: Float32Array | undefined;

@@ -1,8 +1,9 @@
 // Decides where each weight's float32 bytes live for the session: F32 tensors stay in place in the
-// safetensors bytes; F16/BF16 tensors are converted once into a second buffer.
+// safetensors bytes; F16/BF16 tensors are converted once, each into a buffer of its own.
 import type { LocateTensor } from './gpt2-graph.js';
-import { tensorAsFloat32, type TensorInfo } from './safetensors.js';
+import { tensorAsFloat32, type ByteSource, type TensorInfo } from './safetensors.js';
 import type { ExternalFile } from './session.js';
+import { SplitFile } from './split-file.js';
 import type { Gpt2Weights } from './weights.js';
 
 export const WEIGHTS_FILE = 'model.safetensors';
@@ -14,28 +15,28 @@ export function allTensors(weights: Gpt2Weights): TensorInfo[] {
   return [weights.wte, weights.wpe, ...pairs.flatMap((p) => [p.weight, p.bias])];
 }
 
-/** The external files for the session and where each tensor sits in them. */
-export function placeWeights(bytes: Uint8Array, weights: Gpt2Weights): { files: ExternalFile[]; locate: LocateTensor } {
+/**
+ * The external files for one graph and where each tensor sits in them. `locate` also counts, in
+ * each file's `reads`, the initializers that point at each offset.
+ */
+export function placeWeights(bytes: ByteSource, weights: Gpt2Weights): { files: ExternalFile[]; locate: LocateTensor } {
   const toConvert = allTensors(weights).filter((t) => t.dtype !== 'F32');
-  const offsets = new Map<string, number>();
+  const converted = new Map<string, { begin: number; bytes: Uint8Array }>();
   let size = 0;
   for (const t of toConvert) {
-    offsets.set(t.name, size);
-    size += 4 * t.shape.reduce((a, b) => a * b, 1);
+    const floats = tensorAsFloat32(bytes, t);
+    converted.set(t.name, { begin: size, bytes: new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength) });
+    size += floats.byteLength;
   }
-  const files: ExternalFile[] = [{ path: WEIGHTS_FILE, data: bytes }];
-  if (size > 0) {
-    const converted = new Uint8Array(size);
-    for (const t of toConvert) {
-      const floats = tensorAsFloat32(bytes, t);
-      converted.set(new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength), offsets.get(t.name)!);
-    }
-    files.push({ path: CONVERTED_FILE, data: converted });
-  }
+  const original: ExternalFile = { path: WEIGHTS_FILE, data: bytes, reads: new Map() };
+  const files = [original];
+  const convertedFile: ExternalFile = { path: CONVERTED_FILE, data: new SplitFile(size, [...converted.values()], true), reads: new Map() };
+  if (size > 0) files.push(convertedFile);
   const locate: LocateTensor = (t) => {
-    const offset = offsets.get(t.name);
-    if (offset === undefined) return { file: WEIGHTS_FILE, offset: t.begin, length: t.end - t.begin };
-    return { file: CONVERTED_FILE, offset, length: 4 * t.shape.reduce((a, b) => a * b, 1) };
+    const part = converted.get(t.name);
+    const [file, offset, length] = part ? [convertedFile, part.begin, part.bytes.length] : [original, t.begin, t.end - t.begin];
+    file.reads.set(offset, (file.reads.get(offset) ?? 0) + 1);
+    return { file: file.path, offset, length };
   };
   return { files, locate };
 }

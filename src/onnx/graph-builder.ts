@@ -82,10 +82,10 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A FLOAT weight read from an external file; returns its name. Adding a name twice adds it once. */
-  weight(tensor: ExternalTensor): string {
-    if (!this.external.some((t) => t.name === tensor.name)) this.external.push(tensor);
-    return tensor.name;
+  /** A FLOAT weight read from an external file; returns its name. `describe` runs once per name. */
+  weight(name: string, describe: () => Omit<ExternalTensor, 'name'>): string {
+    if (!this.external.some((t) => t.name === name)) this.external.push({ name, ...describe() });
+    return name;
   }
 
   /** Encodes the model. Opset 17 is the first with LayerNormalization. */

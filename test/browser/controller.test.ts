@@ -66,6 +66,24 @@ describe('ModelController', () => {
     expect((await second.run(TEXT)).tokens).to.deep.equal((await first.run(TEXT)).tokens);
   });
 
+  it('loads when the Cache API refuses the weights (full disk), at the cost of a second download', async () => {
+    await caches.delete(CACHE_NAME);
+    const put = Cache.prototype.put;
+    Cache.prototype.put = async function (request: RequestInfo | URL, response: Response) {
+      if (!String(request).endsWith('model.safetensors')) return put.call(this, request, response);
+      await response.body?.cancel();
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const controller = wasm('tiny');
+      const fetches = await countFetches(() => controller.load());
+      expect(fetches.filter((u) => u.endsWith('model.safetensors'))).to.have.length(2);
+      expect((await controller.run(TEXT)).tokens.join('')).to.equal(TEXT);
+    } finally {
+      Cache.prototype.put = put;
+    }
+  });
+
   it('runs four concurrent identical requests as one forward pass, and memoises', async () => {
     const controller = wasm('tiny');
     await controller.load();

@@ -1,8 +1,10 @@
 import { expect } from '@open-wc/testing';
+import { XrayError } from '../../src/errors.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from '../../src/gpt2-graph.js';
 import { readSafetensorsHeader } from '../../src/safetensors.js';
 import { createSession, int64Tensor, readTensor } from '../../src/session.js';
-import { placeWeights } from '../../src/weight-files.js';
+import { SafetensorsSink } from '../../src/split-file.js';
+import { allTensors, placeWeights } from '../../src/weight-files.js';
 import { gpt2Weights } from '../../src/weights.js';
 import { forwardPassChecks } from './engine-checks.js';
 import { loadFixture, maxAbsDiff } from './support.js';
@@ -39,5 +41,52 @@ describe('the graph with a batch of two sequences', () => {
       expect(maxAbsDiff(pattern.subarray(b * patternSize, (b + 1) * patternSize), ref.pattern.flat().flatMap((a) => [...a]))).to.be.below(1e-4);
       expect(maxAbsDiff(residual.subarray(b * residualSize, (b + 1) * residualSize), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
     });
+  });
+});
+
+describe('a WASM session over a downloaded (split) weights file', () => {
+  async function splitFixture(name: string) {
+    const model = await loadFixture(name);
+    const sink = new SafetensorsSink();
+    for (let at = 0; at < model.bytes.length; at += 65536) sink.write(model.bytes.subarray(at, at + 65536));
+    const file = sink.finish();
+    const weights = gpt2Weights(readSafetensorsHeader(file), model.config);
+    const placed = placeWeights(file, weights);
+    const graph = buildGpt2Graph(model.config, weights, placed.locate, { instrumented: true });
+    return { model, file, weights, placed, graph };
+  }
+
+  it('frees each tensor as it copies it in, and computes what the reference does', async () => {
+    const { model, file, weights, placed, graph } = await splitFixture('tiny');
+    const { nHead: H, vocabSize: V } = model.config;
+    const views = allTensors(weights).map((t) => file.subarray(t.begin, t.end));
+    const session = await createSession(graph, placed.files, 'wasm', 1, { freeFiles: true });
+    expect(views.every((view) => view.buffer.byteLength === 0)).to.be.true;
+    const ids = [464, 3797, 3332, 319];
+    const out = await session.run({
+      [GraphInput.ids]: int64Tensor(ids, [1, 4]),
+      [GraphInput.lensLayers]: int64Tensor([]),
+      [GraphInput.lensPositions]: int64Tensor([]),
+      [GraphInput.heads]: int64Tensor([H + 1]), // layer 1, head 1: W_O's per-head view of c_proj
+      [GraphInput.topK]: int64Tensor([3]),
+    });
+    const ref = model.reference(ids);
+    expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
+    expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.result]), ref.result[1][1])).to.be.below(1e-4);
+    expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.logits]), ref.logits.subarray((ids.length - 1) * V, ids.length * V))).to.be.below(1e-3);
+  });
+
+  it('says so when onnxruntime reads a tensor again after its expected last read', async () => {
+    const { placed, graph } = await splitFixture('tiny');
+    // c_proj's bytes back two initializers (see gpt2-graph): expecting one read frees them too early.
+    for (const reads of placed.files[0].reads.values()) expect(reads).to.be.within(1, 2);
+    for (const offset of placed.files[0].reads.keys()) placed.files[0].reads.set(offset, 1);
+    const error = await createSession(graph, placed.files, 'wasm', 1, { freeFiles: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(XrayError);
+    expect((error as XrayError).code).to.equal('session-failed');
+    expect((error as XrayError).message).to.match(/unexpected order.*already freed/);
   });
 });
