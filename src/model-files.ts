@@ -75,22 +75,23 @@ async function download(url: string, file: string, { signal, notFound }: FetchOp
 /** Streams a download into the cache, reporting progress; the stored copy, or undefined if the cache refused it. */
 async function store(cache: Cache, url: string, response: Response, file: string, { signal, onProgress }: FetchOptions): Promise<Response | undefined> {
   const total = Number(response.headers.get('content-length') ?? 0);
+  const report = progressReporter(file, total, onProgress);
   let loaded = 0;
   let failure: XrayError | undefined;
   const fail = (error: XrayError) => {
     failure = error;
     throw error;
   };
-  onProgress?.({ file, loaded, total });
   const counted = response.body!.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         if (signal?.aborted) fail(new XrayError('aborted', `Loading ${file} was aborted.`));
         loaded += chunk.length;
-        onProgress?.({ file, loaded, total });
+        report(loaded);
         controller.enqueue(chunk);
       },
       flush() {
+        report(loaded, true);
         // Compressed bodies arrive larger than their Content-Length; only a shorter one was cut.
         if (loaded < total) fail(new XrayError('download-failed', `The download of ${file} from ${url} was cut short: ${loaded} of ${total} bytes arrived.`));
       },
@@ -130,8 +131,8 @@ async function readBody<T>(response: Response, file: string, url: string, { sign
   // suite, and the buffers they fill come back owned by the browser, which frees them only at a full
   // garbage collection: a session could not free them part by part.
   const reader = (response.body ?? new Blob().stream()).getReader();
+  const report = progressReporter(file, total, onProgress);
   let loaded = 0;
-  onProgress?.({ file, loaded, total });
   try {
     for (;;) {
       if (signal?.aborted) throw new XrayError('aborted', `Loading ${file} was aborted.`);
@@ -139,18 +140,35 @@ async function readBody<T>(response: Response, file: string, url: string, { sign
       if (done) break;
       sink.write(value);
       loaded += value.length;
-      onProgress?.({ file, loaded, total });
+      report(loaded);
     }
   } catch (cause) {
     await reader.cancel().catch(() => undefined);
     if (cause instanceof XrayError) throw cause;
     throw new XrayError('download-failed', `The download of ${file} from ${url} was cut short after ${loaded} bytes.`, { cause });
   }
+  report(loaded, true);
   // Compressed bodies arrive larger than their Content-Length; only a shorter one was cut.
   if (loaded < total) {
     throw new XrayError('download-failed', `The download of ${file} from ${url} was cut short: ${loaded} of ${total} bytes arrived.`);
   }
   return sink.finish();
+}
+
+/**
+ * Reports progress at the start, every 0.5% of the file (or 1 MiB when its size is unknown) and at
+ * the end: a report per 64 kB chunk would be thousands of events for GPT-2's weights.
+ */
+function progressReporter(file: string, total: number, onProgress: FetchOptions['onProgress']): (loaded: number, done?: boolean) => void {
+  const step = total > 0 ? total / 200 : 1 << 20;
+  let reported = 0;
+  onProgress?.({ file, loaded: 0, total });
+  return (loaded, done = false) => {
+    if (!done && loaded - reported < step) return;
+    if (done && loaded === reported) return;
+    reported = loaded;
+    onProgress?.({ file, loaded, total });
+  };
 }
 
 /** One buffer sized from Content-Length when known, so 500 MB is never held twice. */
