@@ -39,8 +39,20 @@ export interface SessionOptions {
 /** Outputs small enough and needed often enough to copy to the CPU after every run. */
 export const EAGER_OUTPUTS: readonly string[] = [GraphOutput.pattern, GraphOutput.residPre, GraphOutput.topProbs, GraphOutput.topIds];
 
-/** Creates a session; throws `session-failed` with onnxruntime's reason. */
-export async function createSession(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, options: SessionOptions = {}): Promise<ortWebGpu.InferenceSession> {
+/**
+ * onnxruntime-web keeps the external files of a session being created in one page-wide table, which
+ * it empties when a creation ends: two creations at once would read each other's files. So, one at a time.
+ */
+let creating: Promise<unknown> = Promise.resolve();
+
+/** Creates a session, after any other being created; throws `session-failed` with onnxruntime's reason. */
+export function createSession(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, options: SessionOptions = {}): Promise<ortWebGpu.InferenceSession> {
+  const created = creating.then(() => createNow(model, files, device, numThreads, options));
+  creating = created.catch(() => undefined);
+  return created;
+}
+
+async function createNow(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, options: SessionOptions): Promise<ortWebGpu.InferenceSession> {
   const { debug = false, freeFiles = false } = options;
   const ort = runtimes[device];
   if (device === 'wasm') ort.env.wasm.numThreads = numThreads;

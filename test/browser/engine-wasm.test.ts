@@ -76,6 +76,23 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.logits]), ref.logits.subarray((ids.length - 1) * V, ids.length * V))).to.be.below(1e-3);
   });
 
+  it('creates two sessions at once, each over its own weights (onnxruntime mounts files page-wide)', async () => {
+    const models = await Promise.all(['tiny', 'tiny-bf16'].map(splitFixture));
+    const sessions = await Promise.all(models.map(({ graph, placed }) => createSession(graph, placed.files, 'wasm', 1, { freeFiles: true })));
+    const ids = [464, 3797, 3332, 319];
+    for (const [i, session] of sessions.entries()) {
+      const out = await session.run({
+        [GraphInput.ids]: int64Tensor(ids, [1, 4]),
+        [GraphInput.lensLayers]: int64Tensor([]),
+        [GraphInput.lensPositions]: int64Tensor([]),
+        [GraphInput.heads]: int64Tensor([]),
+        [GraphInput.topK]: int64Tensor([3]),
+      });
+      const ref = models[i].model.reference(ids);
+      expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
+    }
+  });
+
   it('says so when onnxruntime reads a tensor again after its expected last read', async () => {
     const { placed, graph } = await splitFixture('tiny');
     // c_proj's bytes back two initializers (see gpt2-graph): expecting one read frees them too early.
