@@ -55,7 +55,7 @@ export async function fetchInto<T>(url: string, file: string, options: FetchOpti
   // download for the slower branch, and the peak while loading GPT-2 small rose to 3.3x the file.
   const stored = await store(cache, url, response, file, options);
   if (stored) return readBody(stored, file, url, { signal: options.signal }, makeSink);
-  // The cache refused it (quota, private mode): download it again, straight into the sink.
+  // The cache refused it (quota, private mode) or the download broke off: once more, straight into the sink.
   return readBody(await download(url, file, options), file, url, options, makeSink);
 }
 

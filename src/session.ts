@@ -30,8 +30,8 @@ export interface ExternalFile {
 export interface SessionOptions {
   debug?: boolean;
   /**
-   * Free each SplitFile's parts as the session copies them in (WASM only, whose session holds its own
-   * copy once created; a WebGPU session reads its files after creation). The files are spent after.
+   * Free each SplitFile's parts as the session copies them in; the files are spent after. WASM only,
+   * whose session holds its own copy once created: a WebGPU session reads its files after creation.
    */
   freeFiles?: boolean;
 }
@@ -53,11 +53,12 @@ export function createSession(model: Uint8Array, files: ExternalFile[], device: 
 }
 
 async function createNow(model: Uint8Array, files: ExternalFile[], device: ResolvedDevice, numThreads: number, options: SessionOptions): Promise<ortWebGpu.InferenceSession> {
-  const { debug = false, freeFiles = false } = options;
+  const { debug = false } = options;
+  const freeing = options.freeFiles === true && device === 'wasm';
   const ort = runtimes[device];
   if (device === 'wasm') ort.env.wasm.numThreads = numThreads;
   if (debug) ort.env.logLevel = 'verbose';
-  const views = files.map((file) => (file.data instanceof SplitFile ? new SplitFileView(file.data, freeFiles && device === 'wasm' ? file.reads : undefined) : undefined));
+  const views = files.map((file) => (file.data instanceof SplitFile ? new SplitFileView(file.data, freeing ? file.reads : undefined) : undefined));
   try {
     return await ort.InferenceSession.create(model, {
       executionProviders: [device],
@@ -77,7 +78,7 @@ async function createNow(model: Uint8Array, files: ExternalFile[], device: Resol
     const reason = misread ? `it read the weights in an unexpected order (${misread})` : errorText(cause);
     throw new XrayError('session-failed', `onnxruntime-web could not create the ${device} session: ${reason}`, { cause });
   } finally {
-    if (freeFiles) for (const file of files) if (file.data instanceof SplitFile) file.data.freeAll();
+    if (freeing) for (const file of files) if (file.data instanceof SplitFile) file.data.freeAll();
   }
 }
 

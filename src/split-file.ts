@@ -20,7 +20,11 @@ export class SplitFile implements ByteSource {
     parts: { begin: number; bytes: Uint8Array }[],
     private readonly owned: boolean,
   ) {
-    this.parts = parts.map(({ begin, bytes }) => ({ begin, end: begin + bytes.length, bytes })).sort((a, b) => a.begin - b.begin);
+    // Empty tensors need no part, and a part for one would share its offset with the next tensor's.
+    this.parts = parts
+      .filter(({ bytes }) => bytes.length > 0)
+      .map(({ begin, bytes }) => ({ begin, end: begin + bytes.length, bytes }))
+      .sort((a, b) => a.begin - b.begin);
   }
 
   /** A view of `[begin, end)`; a range over several parts is copied. Throws if it was freed. */
