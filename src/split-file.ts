@@ -46,8 +46,7 @@ export class SplitFile implements ByteSource {
   free(at: number): void {
     const part = this.partAt(at);
     if (!part?.bytes) return;
-    // Detaching hands an ArrayBuffer's memory back at once (ES2024's transfer, not yet in our TS lib;
-    // where it is missing, the memory comes back at the next GC).
+    // ES2024's transfer detaches the buffer; not yet in our TS lib, and missing in Node 20.
     if (this.owned) (part.bytes.buffer as ArrayBuffer & { transfer?(length: number): ArrayBuffer }).transfer?.(0);
     part.bytes = undefined;
   }
