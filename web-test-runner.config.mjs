@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { faultyDownloads } from './test/server/faulty-downloads.mjs';
 import { rawFiles } from './test/server/raw-files.mjs';
+import { typescriptWorkers } from './test/server/typescript-workers.mjs';
 
 export default {
   files: ['test/browser/**/*.test.ts'],
@@ -12,7 +13,7 @@ export default {
   hostname: '127.0.0.1',
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  middleware: [rawFiles, faultyDownloads],
+  middleware: [rawFiles, faultyDownloads, typescriptWorkers],
   browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS } })],
   // One page at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
   concurrency: 1,

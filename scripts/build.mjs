@@ -1,6 +1,6 @@
 // npm run build: custom-elements.json (the analyzer), dist/ as ESM + .d.ts (tsc), and
-// dist/transformer-xray.bundle.js, one module with lit, transformers.js and onnxruntime-web inside and
-// onnxruntime's runtime files beside it.
+// dist/transformer-xray.bundle.js, one module with lit, transformers.js and onnxruntime-web inside,
+// with its engine worker (dist/transformer-xray.worker.js) and onnxruntime's runtime files beside it.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -11,8 +11,9 @@ rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--quiet'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
+// The page's bundle and its engine worker, each one self-contained module.
 await build({
-  entryPoints: { 'transformer-xray.bundle': 'components/bundle.ts' },
+  entryPoints: { 'transformer-xray.bundle': 'components/bundle.ts', 'transformer-xray.worker': 'src/engine-worker.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',

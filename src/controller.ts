@@ -1,26 +1,14 @@
-// The one model per page (per model and device) that every figure shares: it loads the files,
-// builds the instrumented graph, opens the session and runs texts, memoised.
-import { capabilities } from './capabilities.js';
-import { parseGpt2Config } from './config.js';
+// The one model per page (per model and device) that every figure shares. The model itself runs in
+// an engine worker (src/engine.ts); this thin proxy on the page memoises runs, drops passes nobody
+// waits for any more, and keeps the events and lifetimes.
+import { startEngine, type EngineApi, type EngineHandle } from './engine-client.js';
+import type { RunData } from './engine.js';
 import { XrayError } from './errors.js';
-import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
-import { fetchInto, fetchJson, modelBaseUrl } from './model-files.js';
-import { GraphModelRun, type ExtraWork } from './model-run.js';
-import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
-import { readSafetensorsHeader } from './safetensors.js';
-import { timed } from './timing.js';
+import { GraphModelRun } from './model-run.js';
+import { PassQueue, type QueuedJob } from './pass-queue.js';
+import type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
 import { currentSettings } from './settings.js';
-import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
 import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
-import { SafetensorsSink, type SplitFile } from './split-file.js';
-import { placeWeights } from './weight-files.js';
-import { gpt2Weights } from './weights.js';
-
-/** The ONNX model and the weight buffers its initializers point into. */
-interface Graph {
-  model: Uint8Array;
-  files: ExternalFile[];
-}
 
 export const DEFAULT_MODEL = 'openai-community/gpt2';
 const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
@@ -36,11 +24,22 @@ export interface ControllerOptions {
   device?: Device;
   /** Logs onnxruntime's node placement (which ops, if any, left the GPU). */
   debug?: boolean;
+  /**
+   * Run the model in a worker (default: the page-wide `configure({ worker })`, else `true`). `false`
+   * runs it in the page, for pages whose Content-Security-Policy forbids workers.
+   */
+  worker?: boolean;
+}
+
+/** Options of `ModelController.probe`. */
+export interface ProbeOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ProbeProgress) => void;
 }
 
 /**
  * Shared model of a page. Events: `progress` ({file, loaded, total}), `status` (status changed),
- * `fallback` (WebGPU failed; `fallbackReason` says why).
+ * `fallback` (WebGPU failed, or no worker could start; `fallbackReason` says why).
  * @example
  * const gpt2 = ModelController.shared({ model: 'openai-community/gpt2' });
  * const run = await gpt2.run('The cat sat on the mat');
@@ -53,10 +52,11 @@ export class ModelController extends EventTarget {
   static shared(options: ControllerOptions = {}): ModelController {
     const model = options.model ?? DEFAULT_MODEL;
     const device = options.device ?? 'auto';
-    const key = `${device}|${model}`;
+    const key = `${device}|${options.worker ?? ''}|${model}`;
     let controller = ModelController.instances.get(key);
     if (!controller) {
       controller = new ModelController({ ...options, model, device });
+      controller.sharedKey = key;
       ModelController.instances.set(key, controller);
     }
     return controller;
@@ -68,21 +68,26 @@ export class ModelController extends EventTarget {
   /** The device runs happen on, once loaded. */
   device: ResolvedDevice | undefined;
   config: ModelConfig | undefined;
-  /** Why the controller runs on WASM although WebGPU was wanted, in words. */
+  /** Why the controller runs on WASM although WebGPU was wanted (or in the page though a worker was), in words. */
   fallbackReason: string | undefined;
   /** The error that stopped loading, when `status` is `error`. */
   error: XrayError | undefined;
-  /** How many times the session has run (tests check that shared runs cost one). */
+  /** How many session runs this controller has asked for (tests check that shared runs cost one). */
   sessionRuns = 0;
+  /** Where the model runs once loaded: in its `worker`, or in the `page`. */
+  where: 'worker' | 'page' | undefined;
 
   private readonly debug: boolean;
-  private loading: Promise<void> | undefined;
-  private session: ort.InferenceSession | undefined;
-  private tokenizer: Gpt2Tokenizer | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly runs = new Map<string, Promise<GraphModelRun>>();
+  private readonly inWorker: boolean | undefined;
+  private sharedKey: string | undefined;
+  private holders = 0;
+  private loading: Promise<EngineApi> | undefined;
+  private handle: EngineHandle | undefined;
+  private readonly queue = new PassQueue<EngineApi>(() => this.engine());
+  private readonly runs = new Map<string, QueuedJob<GraphModelRun, EngineApi>>();
   /** What each finished run in `runs` holds in memory, by the same key. */
   private readonly runBytes = new Map<string, number>();
+  private nextJobId = 1;
 
   constructor(options: ControllerOptions = {}) {
     super();
@@ -93,130 +98,167 @@ export class ModelController extends EventTarget {
     this.model = options.model ?? DEFAULT_MODEL;
     this.requestedDevice = device;
     this.debug = options.debug ?? false;
+    this.inWorker = options.worker;
   }
 
   /** Downloads (or reads from cache) and prepares the model. Idempotent; rejects with an `XrayError`. */
-  load(): Promise<void> {
-    if (this.error?.code === 'bad-option') return Promise.reject(this.error);
-    this.loading ??= this.loadOnce();
-    return this.loading;
+  async load(): Promise<void> {
+    await this.engine();
   }
 
   /** Runs the model on `text`; identical concurrent calls share one forward pass. */
   async run(text: string, options: RunOptions = {}): Promise<GraphModelRun> {
-    if (options.signal?.aborted) throw abortError();
+    if (options.signal?.aborted) throw new XrayError('aborted', 'The run was aborted.');
     if (typeof text !== 'string' || text.length === 0) throw new XrayError('empty-text', 'There is no text to run: type a sentence.');
-    const key = `${options.prependBos ? 'bos' : ''}|${text}`;
-    let run = this.runs.get(key);
-    if (run) {
+    const prependBos = options.prependBos ?? false;
+    const key = `${prependBos ? 'bos' : ''}|${text}`;
+    let job = this.runs.get(key);
+    if (job) {
       this.runs.delete(key); // re-insert: most recently used last
     } else {
-      const started = this.forwardText(text, options.prependBos ?? false);
-      started.then(
-        (done) => {
-          if (this.runs.get(key) !== started) return;
-          this.runBytes.set(key, done.byteLength);
+      const queued = this.queue.add((api) => this.pass(api, [text], prependBos).then(([run]) => run));
+      queued.onDropped = () => this.runs.get(key) === queued && this.forget(key);
+      queued.promise.then(
+        (run) => {
+          if (this.runs.get(key) !== queued) return;
+          this.runBytes.set(key, run.byteLength);
           this.evictOldRuns();
         },
-        () => this.runs.get(key) === started && this.runs.delete(key),
+        () => this.runs.get(key) === queued && this.forget(key),
       );
-      run = started;
+      job = queued;
     }
-    this.runs.set(key, run);
+    this.runs.set(key, job);
     this.evictOldRuns();
-    return options.signal ? abortable(run, options.signal) : run;
+    return job.join(options.signal);
   }
 
-  private async loadOnce(): Promise<void> {
+  /**
+   * Runs several texts of one token length in one session run (the graph's batch dimension); each
+   * run equals the single run of its text. Not memoised: sweeps run through it.
+   */
+  async runBatch(texts: string[], options: RunOptions = {}): Promise<GraphModelRun[]> {
+    if (texts.length === 0 || texts.some((t) => typeof t !== 'string' || t.length === 0)) throw new XrayError('empty-text', 'A batch needs at least one text, and no empty text.');
+    return this.queue.add((api) => this.pass(api, texts, options.prependBos ?? false)).join(options.signal);
+  }
+
+  /**
+   * Collects a probing task's hidden states and trains its probes where the model runs, reporting
+   * progress; the page only draws.
+   */
+  async probe(job: ProbeJob, { signal, onProgress = () => undefined }: ProbeOptions = {}): Promise<ProbeOutcome> {
+    const api = await this.engine();
+    if (signal?.aborted) throw new XrayError('aborted', 'Probing was aborted.');
+    const id = this.nextJobId++;
+    const cancel = () => void api.cancel(id);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const outcome = await api.probe(id, job, this.handle!.callback(onProgress));
+      this.sessionRuns += outcome.passes;
+      return outcome;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
+  retain(): () => void {
+    // A controller held again after its release takes its place as the shared one again, if free.
+    if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
+    this.holders++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      // On the next task: an element moved in the page lets go and takes hold again at once.
+      if (--this.holders === 0) setTimeout(() => this.holders === 0 && this.dispose(), 0);
+    };
+  }
+
+  /**
+   * Ends the session and the worker and forgets every run; `shared()` makes a new controller next
+   * time. A disposed controller loads again if it is used again.
+   */
+  dispose(): void {
+    if (this.sharedKey && ModelController.instances.get(this.sharedKey) === this) ModelController.instances.delete(this.sharedKey);
+    this.stopEngine(new XrayError('aborted', 'The model was released.'));
+    if (this.status !== 'idle') this.setStatus('idle');
+  }
+
+  private engine(): Promise<EngineApi> {
+    if (this.error?.code === 'bad-option') return Promise.reject(this.error);
+    this.loading ??= this.startOnce();
+    return this.loading;
+  }
+
+  private async startOnce(): Promise<EngineApi> {
     this.error = undefined;
     this.setStatus('loading');
-    // The weights download starts with the small files, and stops if those say it is not a GPT-2.
-    const stopWeights = new AbortController();
     try {
-      const base = modelBaseUrl(this.model);
-      const progress = (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail }));
-      const weights = this.fetchWeights(progress, stopWeights.signal);
-      weights.catch(() => undefined); // reported below, after the config's errors, which say more
-      // A runtime that fails to start is reported by the real session, with the fallback to WASM.
-      const runtime = this.startRuntime().catch(() => undefined);
-      const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(this.model, name) });
-      const small = await Promise.allSettled([
-        fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${this.model}": ${base}config.json was not found.`) }),
-        fetchJson(base + 'tokenizer.json', 'tokenizer.json', file('tokenizer.json')),
-        fetchJson(base + 'tokenizer_config.json', 'tokenizer_config.json', file('tokenizer_config.json')),
-      ]);
-      // In file order, whichever answered first: a missing config.json says the most.
-      const [configJson, tokenizerJson, tokenizerConfig] = small.map((result) => {
-        if (result.status === 'rejected') throw result.reason;
-        return result.value;
-      });
-      const config = parseGpt2Config(configJson);
-      const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
-      const graph = this.buildGraph(await weights, config);
-      await runtime;
-      this.session = await timed('session', () => this.openSession(graph));
-      this.tokenizer = tokenizer;
-      this.config = config;
+      const events = {
+        progress: (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail })),
+        fallback: (reason: string) => this.fallBack(reason),
+      };
+      const options = { model: this.model, device: this.requestedDevice, debug: this.debug, settings: { ...currentSettings() } };
+      const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
+      this.handle = handle;
+      this.where = handle.where;
+      if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
+      handle.died.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
+      const loaded = await Promise.race([handle.api.load(), handle.died]);
+      this.config = loaded.config;
+      this.device = loaded.device;
+      this.fallbackReason = loaded.fallbackReason ?? this.fallbackReason;
       this.setStatus('ready');
+      return handle.api;
     } catch (cause) {
-      stopWeights.abort();
-      this.error = cause instanceof XrayError ? cause : new XrayError('session-failed', errorText(cause), { cause });
-      this.loading = undefined; // the next load() or run() tries again (a download cut short may work now)
+      const error = cause instanceof XrayError ? cause : new XrayError('session-failed', String(cause), { cause });
+      this.stopEngine(error);
+      this.error = error;
       this.setStatus('error');
-      throw this.error;
+      throw error;
     }
   }
 
-  /** The safetensors bytes, from the Cache API after the first time. */
-  private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<SplitFile> {
-    const base = modelBaseUrl(this.model);
-    const options = {
-      onProgress,
-      signal,
-      notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
-    };
-    return timed('weights', () => fetchInto(base + 'model.safetensors', 'model.safetensors', options, () => new SafetensorsSink()));
-  }
-
-  /** Writes the graph over the weights. A WASM session frees them as it copies them in, so 500 MB are not held twice. */
-  private buildGraph(bytes: SplitFile, config: ModelConfig): Graph {
-    const start = performance.now();
-    const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
-    const placed = placeWeights(bytes, weights);
-    const graph = { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
-    performance.measure('xray:graph', { start });
-    return graph;
-  }
-
-  /** WebGPU when wanted and possible; any WebGPU failure falls back to WASM and is recorded. */
-  private async openSession(graph: Graph): Promise<ort.InferenceSession> {
-    const threads = await this.threads();
-    const caps = await capabilities();
-    if (this.requestedDevice !== 'wasm') {
-      if (caps.webgpu) {
-        try {
-          const session = await createSession(graph.model, graph.files, 'webgpu', threads, { debug: this.debug });
-          this.device = 'webgpu';
-          return session;
-        } catch (error) {
-          this.fallBack(`WebGPU session failed, running on WASM instead: ${errorText(error)}`);
-        }
-      } else if (this.requestedDevice === 'webgpu') {
-        this.fallBack(`WebGPU was asked for but ${caps.webgpuMissing}; running on WASM instead.`);
+  /** Ends the engine: waiting work fails with `error`, runs are forgotten, the next call starts anew. */
+  private stopEngine(error: XrayError): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    this.loading = undefined;
+    this.queue.clear(error);
+    this.runs.clear();
+    this.runBytes.clear();
+    if (handle) {
+      void handle.end();
+      // A crash is an error the figures show; a release is not.
+      if (error.code === 'session-failed') {
+        this.error = error;
+        this.setStatus('error');
       }
     }
-    this.device = 'wasm';
-    return createSession(graph.model, graph.files, 'wasm', threads, { debug: this.debug, freeFiles: true });
   }
 
-  /** Starts the runtime of the device `openSession` will try first. */
-  private async startRuntime(): Promise<void> {
-    const webgpu = this.requestedDevice !== 'wasm' && (await capabilities()).webgpu;
-    await startRuntime(webgpu ? 'webgpu' : 'wasm', await this.threads(), this.debug);
+  /** One session run over `texts`, as runs of this controller. */
+  private async pass(api: EngineApi, texts: string[], prependBos: boolean): Promise<GraphModelRun[]> {
+    this.sessionRuns++;
+    const data = await api.run(texts, { prependBos, topK: NEXT_TOKEN_K });
+    return data.map((run, i) => this.toRun(api, texts[i], run));
   }
 
-  private async threads(): Promise<number> {
-    return currentSettings().numThreads ?? (await capabilities()).threads;
+  private toRun(api: EngineApi, text: string, data: RunData): GraphModelRun {
+    this.device = data.device;
+    const counted = <T>(work: () => Promise<T>) => this.queue.add(() => (this.sessionRuns++, work())).join();
+    return new GraphModelRun(text, data, this.config!, {
+      lens: (ids, layers, positions, k) => counted(() => api.lens(ids, layers, positions, k)),
+      headVectors: (ids, head) => counted(() => api.headVectors(ids, head)),
+      hook: (name) => api.hook(data.id, name),
+      release: () => void api.release([data.id]).catch(() => undefined),
+    });
+  }
+
+  private forget(key: string): void {
+    this.runs.delete(key);
+    this.runBytes.delete(key);
   }
 
   private fallBack(reason: string): void {
@@ -224,76 +266,12 @@ export class ModelController extends EventTarget {
     this.dispatchEvent(new CustomEvent('fallback', { detail: { reason } }));
   }
 
-  private async forwardText(text: string, prependBos: boolean): Promise<GraphModelRun> {
-    await this.load();
-    const tokenizer = this.tokenizer!;
-    const config = this.config!;
-    let ids = tokenizer.encode(text);
-    if (prependBos) ids.unshift(tokenizer.bosId);
-    const truncated = ids.length > config.nCtx;
-    if (truncated) ids = ids.slice(0, config.nCtx);
-    const forward = (work: ExtraWork) => this.forward(ids, work);
-    const outputs = await forward({ topK: Math.min(NEXT_TOKEN_K, config.vocabSize) });
-    const [pattern, residual, nextProbs, nextIds] = await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])));
-    const lazy = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name)));
-    for (const name of [GraphOutput.z, GraphOutput.result]) disposeTensor(lazy, name);
-    return new GraphModelRun({
-      text,
-      ids,
-      truncated,
-      config,
-      tokenText: tokenizer.tokenText,
-      pattern: pattern as Float32Array,
-      residual: residual as Float32Array,
-      nextProbs: nextProbs as Float32Array,
-      nextIds: nextIds as BigInt64Array,
-      lazy,
-      forward: async (work) => {
-        const out = await forward(work);
-        const wanted = work.lensLayers ? [GraphOutput.topProbs, GraphOutput.topIds] : [GraphOutput.z, GraphOutput.result];
-        for (const name of Object.keys(out)) if (!wanted.includes(name as never)) disposeTensor(out, name);
-        return out;
-      },
-    });
-  }
-
-  /** One session run, queued behind any other, with WebGPU failures retried on WASM. */
-  private forward(ids: number[], work: ExtraWork): Promise<Record<string, ort.Tensor>> {
-    const feeds = {
-      [GraphInput.ids]: int64Tensor(ids, [1, ids.length]),
-      [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
-      [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
-      [GraphInput.heads]: int64Tensor(work.heads ?? []),
-      [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
-    };
-    const task = this.queue.then(async () => {
-      this.sessionRuns++;
-      try {
-        return await this.session!.run(feeds);
-      } catch (error) {
-        if (this.device !== 'webgpu') throw new XrayError('session-failed', `The forward pass failed: ${errorText(error)}`, { cause: error });
-        // Once, for good: the device is marked first, so a failing rebuild is not retried on every run.
-        this.device = 'wasm';
-        this.fallBack(`WebGPU failed during a run, switching to WASM: ${errorText(error)}`);
-        const lost = this.session;
-        this.session = undefined;
-        await lost?.release().catch(() => undefined);
-        const graph = this.buildGraph(await this.fetchWeights(), this.config!);
-        this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), { debug: this.debug, freeFiles: true });
-        return this.session.run(feeds);
-      }
-    });
-    this.queue = task.catch(() => undefined);
-    return task;
-  }
-
   private evictOldRuns(): void {
     const held = () => [...this.runBytes.values()].reduce((a, b) => a + b, 0);
     while (this.runs.size > RUN_CACHE_SIZE || (this.runs.size > 1 && held() > RUN_CACHE_BYTES)) {
-      const [oldest, run] = this.runs.entries().next().value!;
-      this.runs.delete(oldest);
-      this.runBytes.delete(oldest);
-      run.then((r) => r.dispose(), () => undefined);
+      const [oldest, job] = this.runs.entries().next().value!;
+      this.forget(oldest);
+      job.promise.then((run) => run.dispose(), () => undefined);
     }
   }
 
@@ -301,28 +279,4 @@ export class ModelController extends EventTarget {
     this.status = status;
     this.dispatchEvent(new CustomEvent('status', { detail: { status } }));
   }
-}
-
-function notFound(model: string, file: string): XrayError {
-  return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);
-}
-
-function abortError(): XrayError {
-  return new XrayError('aborted', 'The run was aborted.');
-}
-
-function disposeTensor(outputs: Map<string, ort.Tensor> | Record<string, ort.Tensor>, name: string): void {
-  const tensor = outputs instanceof Map ? outputs.get(name) : outputs[name];
-  if (tensor && tensor.location === 'gpu-buffer') tensor.dispose();
-  if (outputs instanceof Map) outputs.delete(name);
-  else delete outputs[name];
-}
-
-/** Rejects when `signal` aborts, leaving the shared run going for its other callers. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

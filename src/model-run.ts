@@ -1,44 +1,26 @@
-// The result of one forward pass: attention and residual read synchronously, everything costly
-// (logit lens, per-head vectors, other hooks) fetched or computed only when a figure asks.
+// The result of one forward pass, on the page: attention and residual read synchronously from
+// arrays the engine transferred; everything costly (logit lens, per-head vectors, other hooks) is
+// fetched from the engine only when a figure asks.
+import type { HookValue, RunData } from './engine.js';
 import { checkIndex, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
-import { readTensor, type ort } from './session.js';
 import type { ModelConfig, ModelRun, TopToken } from './types.js';
 
-/** Options of an extra forward pass over the same ids (see `ForwardPass`). */
-export interface ExtraWork {
-  lensLayers?: number[];
-  lensPositions?: number[];
-  heads?: number[];
-  topK?: number;
-}
+export type { HookValue };
 
-/** Runs the session again on this run's ids with extra work selected; resolves the outputs by name. */
-export type ForwardPass = (work: ExtraWork) => Promise<Record<string, ort.Tensor>>;
-
-/** A hook's values and their dims, batch dimension removed. */
-export interface HookValue {
-  dims: number[];
-  data: Float32Array;
+/** What a run asks of the engine that made it (each call queued by its controller). */
+export interface RunBackend {
+  /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
+  lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]>;
+  /** hook_z and hook_result of one flat head `layer * nHead + head`, for these ids. */
+  headVectors(ids: number[], head: number): Promise<{ z: Float32Array; result: Float32Array }>;
+  hook(name: string): Promise<HookValue>;
+  /** The engine may forget this run's lazy outputs. */
+  release(): void;
 }
 
 /** Outputs a caller may read through `hook(name)`. */
 export type LazyHook = typeof GraphOutput.embed | typeof GraphOutput.posEmbed | typeof GraphOutput.attnOut | typeof GraphOutput.mlpOut | typeof GraphOutput.lnFinalScale | typeof GraphOutput.logits;
-
-export interface RunParts {
-  text: string;
-  ids: number[];
-  truncated: boolean;
-  config: ModelConfig;
-  tokenText: (id: number) => string;
-  pattern: Float32Array;
-  residual: Float32Array;
-  nextProbs: Float32Array;
-  nextIds: BigInt64Array;
-  /** The outputs not copied eagerly: GPU tensors on WebGPU. */
-  lazy: Map<string, ort.Tensor>;
-  forward: ForwardPass;
-}
 
 export class GraphModelRun implements ModelRun {
   /** The most memory one logit-lens pass may give its vocabulary-wide softmax rows. */
@@ -49,17 +31,20 @@ export class GraphModelRun implements ModelRun {
   readonly ids: number[];
   readonly truncated: boolean;
   readonly config: ModelConfig;
-  private readonly parts: RunParts;
+  private readonly data: RunData;
+  private readonly backend: RunBackend;
   private readonly lensCache = new Map<string, Promise<TopToken[][][]>>();
   private readonly hookCache = new Map<string, Promise<HookValue>>();
+  private released = false;
 
-  constructor(parts: RunParts) {
-    this.parts = parts;
-    this.text = parts.text;
-    this.ids = parts.ids;
-    this.tokens = parts.ids.map(parts.tokenText);
-    this.truncated = parts.truncated;
-    this.config = parts.config;
+  constructor(text: string, data: RunData, config: ModelConfig, backend: RunBackend) {
+    this.text = text;
+    this.data = data;
+    this.backend = backend;
+    this.ids = data.ids;
+    this.tokens = data.tokens;
+    this.truncated = data.truncated;
+    this.config = config;
   }
 
   get length(): number {
@@ -68,7 +53,7 @@ export class GraphModelRun implements ModelRun {
 
   /** Memory this run holds on the CPU (attention and residual stream). */
   get byteLength(): number {
-    return this.parts.pattern.byteLength + this.parts.residual.byteLength;
+    return this.data.pattern.byteLength + this.data.residual.byteLength;
   }
 
   attention(layer: number, head: number): Float32Array {
@@ -77,19 +62,19 @@ export class GraphModelRun implements ModelRun {
     checkIndex('head', head, nHead);
     const size = this.length * this.length;
     const offset = (layer * nHead + head) * size;
-    return this.parts.pattern.subarray(offset, offset + size);
+    return this.data.pattern.subarray(offset, offset + size);
   }
 
   residual(layer: number): Float32Array {
     checkIndex('layer', layer, this.config.nLayer + 1);
     const size = this.length * this.config.dModel;
-    return this.parts.residual.subarray(layer * size, (layer + 1) * size);
+    return this.data.residual.subarray(layer * size, (layer + 1) * size);
   }
 
   nextToken(k = 10): TopToken[] {
-    const available = this.parts.nextIds.length;
-    if (k > available) throw new XrayError('out-of-range', `nextToken(${k}) asks for more than the ${available} tokens this run kept; pass a larger topK to run().`);
-    return this.topTokens(this.parts.nextProbs, this.parts.nextIds, 0, k);
+    const available = this.data.next.length;
+    if (k > available) throw new XrayError('out-of-range', `nextToken(${k}) asks for more than the ${available} tokens this run kept.`);
+    return this.data.next.slice(0, k);
   }
 
   /**
@@ -114,29 +99,31 @@ export class GraphModelRun implements ModelRun {
   async headVectors(layer: number, head: number): Promise<{ z: Float32Array; result: Float32Array }> {
     checkIndex('layer', layer, this.config.nLayer);
     checkIndex('head', head, this.config.nHead);
-    const out = await this.parts.forward({ heads: [layer * this.config.nHead + head] });
-    const [z, result] = await Promise.all([readTensor<'float32'>(out[GraphOutput.z]), readTensor<'float32'>(out[GraphOutput.result])]);
-    return { z, result };
+    return this.backend.headVectors(this.ids, layer * this.config.nHead + head);
   }
 
-  /** Any other hook of this run, e.g. `blocks.*.hook_mlp_out` as [L, T, D]; read from the GPU once. */
+  /** Any other hook of this run, e.g. `blocks.*.hook_mlp_out` as [L, T, D]; fetched from the engine once. */
   async hook(name: LazyHook): Promise<HookValue> {
-    const tensor = this.parts.lazy.get(name);
-    if (!tensor) throw new XrayError('bad-option', `Unknown hook "${name}": choose one of ${[...this.parts.lazy.keys()].join(', ')}.`);
+    if (!this.data.hooks.includes(name)) throw new XrayError('bad-option', `Unknown hook "${name}": choose one of ${this.data.hooks.join(', ')}.`);
     let value = this.hookCache.get(name);
     if (!value) {
-      if (tensor.location === 'none') throw new XrayError('aborted', `The GPU buffers of this run were freed when it left the controller's cache of recent runs; run the text again.`);
-      value = readTensor<'float32'>(tensor).then((data) => ({ dims: name === GraphOutput.posEmbed ? [...tensor.dims] : tensor.dims.slice(1), data }));
+      this.checkHeld();
+      value = this.backend.hook(name);
       this.hookCache.set(name, value);
       value.catch(() => this.hookCache.delete(name));
     }
     return value;
   }
 
-  /** Frees the GPU buffers this run still holds. */
+  /** Lets the engine free what it keeps of this run for `hook()`; attention, residual and the extra passes stay. */
   dispose(): void {
-    // CPU outputs are plain arrays the garbage collector frees once nobody holds this run.
-    for (const tensor of this.parts.lazy.values()) if (tensor.location === 'gpu-buffer') tensor.dispose();
+    if (this.released) return;
+    this.released = true;
+    this.backend.release();
+  }
+
+  private checkHeld(): void {
+    if (this.released) throw new XrayError('aborted', `This run's other outputs were freed when it left the controller's cache of recent runs; run the text again.`);
   }
 
   private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {
@@ -147,18 +134,8 @@ export class GraphModelRun implements ModelRun {
     const slices: TopToken[][][][] = [];
     for (let start = 0; start < positions.length; start += perPass) {
       const slice = positions.slice(start, start + perPass);
-      const out = await this.parts.forward({ lensLayers: layers, lensPositions: slice, topK: k });
-      const [probs, ids] = await Promise.all([readTensor<'float32'>(out[GraphOutput.topProbs]), readTensor<'int64'>(out[GraphOutput.topIds])]);
-      slices.push(layers.map((l) => slice.map((_, p) => this.topTokens(probs, ids, (l * slice.length + p) * k, k))));
+      slices.push(await this.backend.lens(this.ids, layers, slice, k));
     }
     return layers.map((l) => slices.flatMap((slice) => slice[l]));
-  }
-
-
-  private topTokens(probs: Float32Array, ids: BigInt64Array, offset: number, k: number): TopToken[] {
-    return Array.from({ length: k }, (_, r) => {
-      const id = Number(ids[offset + r]);
-      return { token: this.parts.tokenText(id), id, prob: probs[offset + r] };
-    });
   }
 }

@@ -10,9 +10,19 @@ export interface Settings {
   wasmPaths?: string;
   /** WASM threads; more than 1 needs a cross-origin-isolated page. Default: 1, or up to 4 when isolated. */
   numThreads?: number;
+  /**
+   * Run each model in a worker (default `true`). `false` runs it in the page, for pages whose
+   * Content-Security-Policy forbids workers; a controller's own `worker` option wins.
+   */
+  worker?: boolean;
+  /**
+   * URL of the engine worker's script. The bundle sets it to `transformer-xray.worker.js` beside
+   * itself; the ESM build finds `src/engine-worker.js` beside itself, which bundlers follow.
+   */
+  workerUrl?: string;
 }
 
-const KNOWN: readonly (keyof Settings)[] = ['wasmPaths', 'numThreads'];
+const KNOWN: readonly (keyof Settings)[] = ['wasmPaths', 'numThreads', 'worker', 'workerUrl'];
 const settings: Settings = {};
 
 /**
@@ -23,6 +33,11 @@ export function configure(changes: Settings): void {
   for (const key of Object.keys(changes)) {
     if (!KNOWN.includes(key as keyof Settings)) throw new XrayError('bad-option', `Unknown setting "${key}": valid settings are ${KNOWN.join(', ')}.`);
   }
+  applySettings(changes);
+}
+
+/** Takes settings into this realm (the page's, or a worker's given the page's). */
+export function applySettings(changes: Settings): void {
   Object.assign(settings, changes);
   if (settings.wasmPaths) for (const ort of Object.values(runtimes)) ort.env.wasm.wasmPaths = settings.wasmPaths;
 }

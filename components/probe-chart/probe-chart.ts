@@ -5,18 +5,13 @@ import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import type { ModelController } from '../../src/controller.js';
 import { XrayError } from '../../src/errors.js';
-import { alignWords, sentenceText } from '../../src/probes/align.js';
-import { controlLabels } from '../../src/probes/control.js';
 import { isDatasetJson, parseDataset, type LabelledDataset } from '../../src/probes/dataset.js';
-import { ExampleCollector, type ProbeExamples } from '../../src/probes/examples.js';
-import { assignFolds } from '../../src/probes/folds.js';
+import type { ProbeJob, ProbeProgress } from '../../src/probes/job.js';
 import { posDataset } from '../../src/probes/pos-task.js';
 import { PROBE_KINDS, type ProbeKind } from '../../src/probes/probe.js';
-import { deriveSeed } from '../../src/probes/random.js';
 import { parseProbeResults, type ProbeLayerResult, type ProbeResults, type ProbeResultsData } from '../../src/probes/results.js';
-import { runSliced } from '../../src/probes/schedule.js';
-import { trainProbes, type TrainingProgress } from '../../src/probes/train.js';
 import { emit } from '../shared/events.js';
 import { svgDocument } from '../shared/export.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
@@ -29,8 +24,6 @@ const DEFAULT_WIDTH = 560;
 const MIN_WIDTH = 300;
 const HEIGHT = 300;
 const MARGIN = { top: 52, right: 16, bottom: 44, left: 48 };
-/** How often the progress bar moves while training. */
-const PROGRESS_EVERY_MS = 100;
 
 type Metric = 'accuracy' | 'control' | 'selectivity';
 const METRICS: { metric: Metric; label: string }[] = [
@@ -52,15 +45,6 @@ interface ProbeView {
   notes: string[];
   /** The tokens the probes read (model mode), for `run-complete`. */
   tokens: string[];
-}
-
-/** A dataset run through the model: what training needs, kept while only probe settings change. */
-interface Collected {
-  dataset: LabelledDataset;
-  /** How many sentences were used. */
-  sentences: number;
-  examples: ProbeExamples;
-  notes: string[];
 }
 
 /** Training as the progress bar shows it. */
@@ -99,9 +83,9 @@ const layerName = (layer: number) => (layer === 0 ? 'layer 0 (embeddings)' : `la
  * `<script type="application/json">` child: `{ "task": "name", "labels": [optional names],
  * "sentences": [{ "words": ["The", "cat"], "labels": ["DET", "NOUN"] }] }`.
  *
- * **Training** runs on the main thread in slices of about 8 ms with the page's own tasks in between,
- * so the page never freezes; a progress bar tells which layer and fold it is on, and finished layers
- * are drawn as they come.
+ * **Training** runs where the model runs (its worker, unless `worker: false`), so the page never
+ * waits for it; a progress bar tells which layer and fold it is on, and finished layers are drawn as
+ * they come. Changing only the probe settings trains again on the hidden states already gathered.
  *
  * **Data mode:** `data` is `{ task?, probe?, layers: [{ layer, accuracy, accuracyStd, control,
  * controlStd?, selectivity }] }` (values 0..1), or a list of such records to draw several probes.
@@ -209,8 +193,6 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
 
   private colours: ThemeColours | undefined;
   private plot: Plot | undefined;
-  /** The last examples gathered and the inputs they came from: changing only probe settings skips the model. */
-  private collected?: { key: readonly unknown[]; data: Collected };
 
   private readonly probeTask = new Task(this, {
     args: () => [this.data, this.sentences, this.src, this.task, this.data ? undefined : this.controller, this.probe, this.folds, this.maxSentences, this.epochs, this.seed, this.prependBos] as const,
@@ -221,11 +203,10 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
       checkWhole('folds', folds, 2);
       checkWhole('max-sentences', maxSentences, 1);
       checkWhole('epochs', epochs, 1);
-      const key = [controller, sentences, src, task, maxSentences, prependBos];
-      const reuse = this.collected && key.every((k, i) => k === this.collected!.key[i]);
-      const collected = reuse ? this.collected!.data : await this.collect(await loadDataset(sentences, src, task, signal), maxSentences, signal);
-      this.collected = { key, data: collected };
-      return this.train(collected, kinds, folds, epochs, seed, signal);
+      const dataset = await loadDataset(sentences, src, task, signal);
+      // Until the model is loaded the pending state shows the download's progress, as other figures do.
+      await controller!.load();
+      return this.train(controller!, { dataset, maxSentences, prependBos, kinds, folds, epochs, seed }, signal);
     },
     onComplete: (view) => this.announceComplete(view.tokens),
     onError: (error) => this.announceError(error),
@@ -276,58 +257,35 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     return svgDocument(this.plot.width, HEIGHT, body, this.colours.bg, getComputedStyle(this).fontFamily);
   }
 
-  /** Runs every sentence through the model and gathers each labelled word's hidden states. */
-  private async collect(dataset: LabelledDataset, maxSentences: number, signal: AbortSignal): Promise<Collected> {
-    const sentences = dataset.sentences.slice(0, maxSentences);
-    const classOf = new Map(dataset.labels.map((label, i) => [label, i]));
-    const words = sentences.reduce((n, s) => n + s.words.length, 0);
-    let collector: ExampleCollector | undefined;
-    // Until the model is loaded the pending state shows the download's progress, as other figures do.
-    this.training = undefined;
-    await this.controller.load();
-    for (const [i, sentence] of sentences.entries()) {
-      this.training = { label: `Running the model on sentence ${i + 1} of ${sentences.length}`, value: i / sentences.length };
-      const text = sentenceText(sentence.words);
-      const run = await this.runModel(text.text, signal);
-      collector ??= new ExampleCollector(run.config.nLayer + 1, run.config.dModel, words);
-      collector.add(run, alignWords(text, run.tokens, this.prependBos ? 1 : 0, run.truncated), sentence.words, sentence.labels.map((l) => classOf.get(l)!), i);
-    }
-    const examples = collector!.examples();
-    const notes = [
-      sentences.length < dataset.sentences.length ? `Probing the first ${sentences.length} of ${dataset.sentences.length} sentences; set max-sentences to use more.` : '',
-      words > examples.labels.length ? `${words - examples.labels.length} words were left out: they share their last token with the next word or were cut by the context.` : '',
-    ].filter(Boolean);
-    return { dataset, sentences: sentences.length, examples, notes };
-  }
-
-  /** Trains the probes on every layer, a slice at a time, drawing layers as they finish. */
-  private async train({ dataset, sentences, examples, notes }: Collected, kinds: ProbeKind[], folds: number, epochs: number, seed: number, signal: AbortSignal): Promise<ProbeView> {
-    const layers = examples.layers.map((_, l) => l);
-    const problem = {
-      layers: examples.layers,
-      labels: examples.labels,
-      control: controlLabels(examples.types, examples.labels, dataset.labels.length, deriveSeed(seed, 1)),
-      nClasses: dataset.labels.length,
-      folds: assignFolds(examples.groups, folds, deriveSeed(seed, 2)),
-      k: folds,
+  /**
+   * Runs the sentences through the model and trains the probes where the model runs (its worker),
+   * drawing layers as they finish.
+   */
+  private async train(controller: ModelController, job: ProbeJob, signal: AbortSignal): Promise<ProbeView> {
+    const { dataset, kinds, folds, epochs, seed } = job;
+    const layers = Array.from({ length: controller.config!.nLayer + 1 }, (_, l) => l);
+    const base = { task: dataset.task, layers, notes: [] as string[], tokens: [] as string[] };
+    let layer = -1;
+    const onProgress = (progress: ProbeProgress) => {
+      if (signal.aborted) return;
+      if (progress.stage === 'collect') {
+        const sentences = Math.min(job.maxSentences, dataset.sentences.length);
+        this.training = { label: `Running the model on sentence ${progress.sentence + 1} of ${sentences}`, value: progress.sentence / sentences };
+        return;
+      }
+      if (progress.layer !== layer) emit(this, 'train-progress', { layer: (layer = progress.layer), of: progress.layers });
+      const label = `Training layer ${progress.layer} (${progress.layer + 1} of ${progress.layers}), fold ${progress.fold + 1} of ${folds}`;
+      const finished = progress.results[0].layers.length;
+      const partial = finished ? { ...base, series: progress.results, layers: layers.slice(0, finished) } : undefined;
+      this.training = { label, value: progress.done / progress.total, partial };
     };
-    const method = `${sentences} sentences, ${examples.labels.length} labelled words, ${dataset.labels.length} labels (${dataset.labels.join(', ')}); ${kinds.map(probeName).join(' and ')} probe, ${folds}-fold cross-validation, ${epochs} epochs, seed ${seed}.`;
-    const base = { task: dataset.task, layers, method, notes, tokens: examples.tokens };
-    const onLayer = (layer: number) => emit(this, 'train-progress', { layer, of: layers.length });
-    let shown = 0;
-    const results = await runSliced(trainProbes(problem, { kinds, epochs, seed, task: dataset.task, onLayer }), {
-      signal,
-      onSlice: (progress: TrainingProgress) => {
-        const label = `Training layer ${progress.layer} (${progress.layer + 1} of ${layers.length}), fold ${progress.fold + 1} of ${folds}`;
-        // Repaint a few times a second, not after every slice: the time is the training's.
-        if (label === this.training?.label && performance.now() - shown < PROGRESS_EVERY_MS) return;
-        shown = performance.now();
-        const finished = progress.results[0].layers.length;
-        const partial = this.training?.partial?.series === progress.results ? this.training.partial : finished ? { ...base, series: progress.results, layers: layers.slice(0, finished) } : undefined;
-        this.training = { label, value: progress.done / progress.total, partial };
-      },
-    });
-    return { ...base, series: results };
+    const outcome = await controller.probe(job, { signal, onProgress });
+    const notes = [
+      outcome.sentences < dataset.sentences.length ? `Probing the first ${outcome.sentences} of ${dataset.sentences.length} sentences; set max-sentences to use more.` : '',
+      outcome.words > outcome.examples ? `${outcome.words - outcome.examples} words were left out: they share their last token with the next word or were cut by the context.` : '',
+    ].filter(Boolean);
+    const method = `${outcome.sentences} sentences, ${outcome.examples} labelled words, ${dataset.labels.length} labels (${dataset.labels.join(', ')}); ${kinds.map(probeName).join(' and ')} probe, ${folds}-fold cross-validation, ${epochs} epochs, seed ${seed}.`;
+    return { ...base, notes, method, series: outcome.results, tokens: outcome.tokens };
   }
 
   private renderTraining(training: TrainingStatus): TemplateResult {

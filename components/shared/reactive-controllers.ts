@@ -1,5 +1,6 @@
-// Cross-cutting behaviour of figures: size, colour scheme, and any EventTarget to follow.
+// Cross-cutting behaviour of figures: size, colour scheme, any EventTarget to follow, the model held.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ModelController } from '../../src/controller.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -78,5 +79,42 @@ export class EventFollower<T extends EventTarget> implements ReactiveController 
 
   private unlisten(): void {
     for (const [name, handler] of Object.entries(this.events)) this.target?.removeEventListener(name, handler);
+  }
+}
+
+/**
+ * Holds one model controller at a time while the host is in the page, so that a model no element
+ * holds any more is released with its worker.
+ */
+export class ControllerLease implements ReactiveController {
+  private controller: ModelController | undefined;
+  private release: (() => void) | undefined;
+
+  constructor(private host: Host) {
+    host.addController(this);
+  }
+
+  hold(controller: ModelController | undefined): void {
+    if (controller === this.controller) return;
+    this.letGo();
+    this.controller = controller;
+    if (this.host.isConnected) this.take();
+  }
+
+  hostConnected(): void {
+    this.take();
+  }
+
+  hostDisconnected(): void {
+    this.letGo();
+  }
+
+  private take(): void {
+    this.release ??= this.controller?.retain();
+  }
+
+  private letGo(): void {
+    this.release?.();
+    this.release = undefined;
   }
 }

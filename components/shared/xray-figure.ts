@@ -11,7 +11,7 @@ import type { Device, ProgressDetail } from '../../src/types.js';
 import { modelContext, selectionContext } from './contexts.js';
 import { emit } from './events.js';
 import { downloadBlob, svgToPng } from './export.js';
-import { ColourSchemeController, EventFollower, ResizeController } from './reactive-controllers.js';
+import { ColourSchemeController, ControllerLease, EventFollower, ResizeController } from './reactive-controllers.js';
 import { figureStyles } from './styles.js';
 
 export abstract class XrayFigure<Data = unknown> extends LitElement {
@@ -55,6 +55,8 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
     fallback: () => this.requestUpdate(),
   });
   private readonly selectionEvents = new EventFollower<SelectionHub>(this, { change: () => this.requestUpdate() });
+  /** The figure's own model (outside a provider, or its own `model`); a provider holds the one it gives. */
+  private readonly lease = new ControllerLease(this);
 
   constructor() {
     super();
@@ -63,8 +65,12 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
 
   /** The model controller this figure runs on. */
   get controller(): ModelController {
+    return this.ownController ?? this.providedController!;
+  }
+
+  private get ownController(): ModelController | undefined {
     if (this.model || !this.providedController) return ModelController.shared({ model: this.model, device: this.device });
-    return this.providedController;
+    return undefined;
   }
 
   /** The selection this figure shares with its linked figures. */
@@ -81,6 +87,7 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.controllerEvents.follow(this.data ? undefined : this.controller);
+    this.lease.hold(this.data ? undefined : this.ownController);
     this.selectionEvents.follow(this.selection);
   }
 

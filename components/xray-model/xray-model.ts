@@ -6,6 +6,7 @@ import { DEFAULT_MODEL, ModelController } from '../../src/controller.js';
 import { SelectionHub } from '../../src/selection.js';
 import type { Device } from '../../src/types.js';
 import { modelContext, selectionContext } from '../shared/contexts.js';
+import { ControllerLease } from '../shared/reactive-controllers.js';
 
 /**
  * Shares one model (one download, one forward pass per text) and one selection among the figures
@@ -34,8 +35,12 @@ export class XrayModel extends LitElement {
   @provide({ context: selectionContext })
   selection = new SelectionHub();
 
+  /** Releases the model (and its worker) once this element leaves the page or changes model. */
+  private readonly lease = new ControllerLease(this);
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model') || changed.has('device')) this.controller = ModelController.shared({ model: this.model, device: this.device });
+    this.lease.hold(this.controller);
   }
 
   override render() {

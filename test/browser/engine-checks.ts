@@ -1,4 +1,5 @@
-// The forward-pass checks run on each execution provider: every hook against the float64 reference.
+// The forward-pass checks run on each execution provider, in the worker and in the page: every hook
+// against the float64 reference.
 import { expect } from '@open-wc/testing';
 import { ModelController } from '../../src/controller.js';
 import { GraphOutput } from '../../src/gpt2-graph.js';
@@ -9,15 +10,17 @@ const TEXT = 'The cat sat on the mat because it was tired.';
 const ATTENTION_TOLERANCE = 1e-4;
 const LOGIT_TOLERANCE = 1e-3;
 
-export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny'): void {
+/** The checks on one device, with the model in its worker (the default) or in the page. */
+export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', { worker = true } = {}): void {
   let model: FixtureModel;
   let controller: ModelController;
 
   before(async () => {
     model = await loadFixture(fixtureName);
-    controller = new ModelController({ model: fixture(fixtureName), device });
+    controller = new ModelController({ model: fixture(fixtureName), device, worker });
     await controller.load();
     expect(controller.device, controller.fallbackReason).to.equal(device);
+    expect(controller.where, controller.fallbackReason).to.equal(worker ? 'worker' : 'page');
   });
 
   it('returns every attention pattern and residual within 1e-4 of the reference', async () => {

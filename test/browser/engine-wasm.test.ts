@@ -12,6 +12,7 @@ import { loadFixture, maxAbsDiff } from './support.js';
 describe('forward pass on WASM (F32 checkpoint with transformer. prefix and extra buffers)', () => forwardPassChecks('wasm', 'tiny'));
 describe('forward pass on WASM (F16 checkpoint)', () => forwardPassChecks('wasm', 'tiny-f16'));
 describe('forward pass on WASM (BF16 checkpoint)', () => forwardPassChecks('wasm', 'tiny-bf16'));
+describe('forward pass on WASM, in the page (worker: false)', () => forwardPassChecks('wasm', 'tiny', { worker: false }));
 
 describe('the graph with a batch of two sequences', () => {
   it('computes each sequence as the reference does on its own', async () => {

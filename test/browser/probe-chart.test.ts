@@ -343,6 +343,7 @@ describe('<probe-chart> on the tiny model', () => {
     const runs = model.sessionRuns;
     el.probe = 'mlp';
     await oneEvent(el, 'run-complete');
+    await chart.settled();
     expect(model.sessionRuns).to.equal(runs);
     expect(chart.summary()).to.contain('MLP probe');
     el.src = '/data/pos-sentences.json';

@@ -3,7 +3,8 @@ import { ModelController } from '../../src/controller.js';
 import { fixture } from './support.js';
 
 // onnxruntime's WASM module binds the console when it first starts, so the log is captured before
-// any session exists (this file runs in a page of its own).
+// any session exists (this file runs in a page of its own). The model runs in the page (worker:
+// false), whose console this is.
 const lines: string[] = [];
 for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   const original = console[method].bind(console);
@@ -20,7 +21,7 @@ describe('WebGPU node placement', () => {
   const SHAPE_OPS = new Set(['Shape', 'Gather', 'Sub', 'Squeeze', 'Unsqueeze', 'Range', 'Greater', 'Concat', 'Slice']);
 
   it('runs every float op on the WebGPU provider, as the debug log shows', async () => {
-    await new ModelController({ model: fixture('tiny'), device: 'webgpu', debug: true }).load();
+    await new ModelController({ model: fixture('tiny'), device: 'webgpu', debug: true, worker: false }).load();
     const header = lines.findIndex((l) => l.includes('Node(s) placed on [CPUExecutionProvider]'));
     const cpuOps = header < 0 ? [] : lines.slice(header + 1).map((l) => /\]\s+(\w+) \(/.exec(l)?.[1]).filter((op): op is string => !!op).slice(0, Number(/Number of nodes: (\d+)/.exec(lines[header])![1]));
     expect(lines.some((l) => l.includes('placed on [WebGpuExecutionProvider]'))).to.be.true;

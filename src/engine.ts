@@ -1,0 +1,406 @@
+// The model itself: downloads, tokenizer, graph, onnxruntime session and every pass. It runs in the
+// engine worker (or, with `worker: false`, in the page) and speaks only in plain data and typed
+// arrays, so the same object serves both sides of a worker boundary.
+import { capabilities } from './capabilities.js';
+import { parseGpt2Config } from './config.js';
+import { XrayError } from './errors.js';
+import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
+import { fetchInto, fetchJson, modelBaseUrl } from './model-files.js';
+import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
+import { readSafetensorsHeader } from './safetensors.js';
+import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
+import { applySettings, type Settings } from './settings.js';
+import { SafetensorsSink, type SplitFile } from './split-file.js';
+import { timed } from './timing.js';
+import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
+import type { Device, ModelConfig, ProgressDetail, ResolvedDevice, TopToken } from './types.js';
+import { placeWeights } from './weight-files.js';
+import { gpt2Weights } from './weights.js';
+
+export interface EngineOptions {
+  model: string;
+  device: Device;
+  debug: boolean;
+  /** The page's settings (`configure`), which a worker cannot read from the page. */
+  settings: Settings;
+}
+
+/** What the engine tells its controller as it goes (in a worker, through Comlink proxies). */
+export interface EngineEvents {
+  progress(detail: ProgressDetail): void;
+  /** WebGPU failed; the engine runs on WASM from now on. */
+  fallback(reason: string): void;
+}
+
+export interface LoadedModel {
+  config: ModelConfig;
+  device: ResolvedDevice;
+  fallbackReason?: string;
+}
+
+/** Options of one batched pass. */
+export interface PassOptions {
+  prependBos: boolean;
+  /** How many next tokens each run keeps. */
+  topK: number;
+}
+
+/** One text's share of a pass, as the page receives it: the arrays are transferred, not copied. */
+export interface RunData {
+  /** The engine's handle for this run's lazy outputs (see `hook`, `lens`, `headVectors`). */
+  id: number;
+  ids: number[];
+  tokens: string[];
+  truncated: boolean;
+  /** `[L, H, T, T]` */
+  pattern: Float32Array;
+  /** `[L+1, T, D]` */
+  residual: Float32Array;
+  next: TopToken[];
+  /** Hooks `hook(id, name)` can read. */
+  hooks: string[];
+  /** The device the pass ran on (a WebGPU failure mid-run switches to WASM). */
+  device: ResolvedDevice;
+}
+
+/** A hook's values and their dims, batch dimension removed. */
+export interface HookValue {
+  dims: number[];
+  data: Float32Array;
+}
+
+/** The ONNX model and the weight buffers its initializers point into. */
+interface Graph {
+  model: Uint8Array;
+  files: ExternalFile[];
+}
+
+/** The outputs of one pass that the page did not take, shared by the runs of its batch. */
+interface KeptOutputs {
+  tensors: Map<string, ort.Tensor>;
+  /** Each tensor read to the CPU once (a GPU download frees its buffer), for every run of the batch. */
+  read: Map<string, Promise<Float32Array>>;
+  users: number;
+}
+
+interface KeptRun {
+  index: number;
+  batch: number;
+  outputs: KeptOutputs;
+}
+
+export class Engine {
+  /** How many session runs this engine made. */
+  sessionRuns = 0;
+
+  private loading: Promise<LoadedModel> | undefined;
+  private session: ort.InferenceSession | undefined;
+  private tokenizer: Gpt2Tokenizer | undefined;
+  private config: ModelConfig | undefined;
+  private device: ResolvedDevice | undefined;
+  private fallbackReason: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly kept = new Map<number, KeptRun>();
+  private nextRunId = 1;
+  private readonly jobs = new Map<number, AbortController>();
+  private readonly probeCache: ProbeCache = {};
+
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly events: EngineEvents,
+  ) {
+    applySettings(options.settings);
+  }
+
+  /** Downloads (or reads from cache) and prepares the model; a failed load is tried again on the next call. */
+  load(): Promise<LoadedModel> {
+    this.loading ??= this.loadOnce().catch((error) => {
+      this.loading = undefined;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  /**
+   * One session run over a batch of texts of equal token length. Each text's attention, residual
+   * stream and next tokens come back; its other outputs stay here under the run's `id`.
+   */
+  async run(texts: string[], { prependBos, topK }: PassOptions): Promise<RunData[]> {
+    const { config, tokenizer } = await this.ready();
+    const encoded = texts.map((text) => {
+      const ids = tokenizer.encode(text);
+      if (prependBos) ids.unshift(tokenizer.bosId);
+      return { ids: ids.slice(0, config.nCtx), truncated: ids.length > config.nCtx };
+    });
+    const T = encoded[0].ids.length;
+    if (encoded.some((e) => e.ids.length !== T)) {
+      const lengths = encoded.map((e, i) => `"${texts[i]}": ${e.ids.length}`).join(', ');
+      throw new XrayError('bad-option', `A batch needs texts of one token length; these have ${lengths} tokens.`);
+    }
+    const k = Math.min(topK, config.vocabSize);
+    const outputs = await this.forward(encoded.map((e) => e.ids), { topK: k });
+    const [pattern, residual, probs, topIds] = (await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])))) as [Float32Array, Float32Array, Float32Array, BigInt64Array];
+    const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && name !== GraphOutput.z && name !== GraphOutput.result));
+    for (const name of [GraphOutput.z, GraphOutput.result]) disposeIfGpu(outputs[name]);
+    const shared: KeptOutputs = { tensors, read: new Map(), users: texts.length };
+    const B = texts.length;
+    return encoded.map(({ ids, truncated }, b) => {
+      const id = this.nextRunId++;
+      this.kept.set(id, { index: b, batch: B, outputs: shared });
+      return {
+        id,
+        ids,
+        tokens: ids.map(tokenizer.tokenText),
+        truncated,
+        pattern: ownSlice(pattern, b, B),
+        residual: ownSlice(residual, b, B),
+        next: this.topTokens(probs, topIds, b * k, k),
+        hooks: [...tensors.keys()],
+        device: this.device!,
+      };
+    });
+  }
+
+  /** The logit lens of `ids`: `[layer][position][rank]` for the given layers and positions (an extra pass). */
+  async lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]> {
+    await this.ready();
+    const out = await this.forward([ids], { lensLayers: layers, lensPositions: positions, topK: k });
+    const [probs, top] = (await take(out, [GraphOutput.topProbs, GraphOutput.topIds])) as [Float32Array, BigInt64Array];
+    return layers.map((_, l) => positions.map((_, p) => this.topTokens(probs, top, (l * positions.length + p) * k, k)));
+  }
+
+  /** `hook_z` ([T, dHead]) and `hook_result` ([T, D]) of one flat head `layer * nHead + head`. */
+  async headVectors(ids: number[], head: number): Promise<{ z: Float32Array; result: Float32Array }> {
+    await this.ready();
+    const out = await this.forward([ids], { heads: [head] });
+    const [z, result] = (await take(out, [GraphOutput.z, GraphOutput.result])) as [Float32Array, Float32Array];
+    return { z, result };
+  }
+
+  /** A kept output of a run, its batch dimension removed. */
+  async hook(runId: number, name: string): Promise<HookValue> {
+    const run = this.keptRun(runId);
+    const tensor = run.outputs.tensors.get(name);
+    if (!tensor) throw new XrayError('bad-option', `Unknown hook "${name}": choose one of ${[...run.outputs.tensors.keys()].join(', ')}.`);
+    const { read } = run.outputs;
+    if (!read.has(name)) read.set(name, readTensor<'float32'>(tensor));
+    const data = await read.get(name)!;
+    // Copies: the page takes them over, while the engine keeps its own for the batch's other runs.
+    if (name === GraphOutput.posEmbed) return { dims: [...tensor.dims], data: data.slice() };
+    const size = data.length / run.batch;
+    return { dims: tensor.dims.slice(1), data: data.slice(run.index * size, (run.index + 1) * size) };
+  }
+
+  /** Forgets runs the page no longer holds, freeing their GPU buffers. */
+  release(runIds: number[]): void {
+    for (const id of runIds) {
+      const run = this.kept.get(id);
+      if (!run) continue;
+      this.kept.delete(id);
+      if (--run.outputs.users === 0) for (const tensor of run.outputs.tensors.values()) disposeIfGpu(tensor);
+    }
+  }
+
+  /**
+   * Collects a probe task's hidden states here and trains its probes, reporting progress; `jobId`
+   * lets `cancel` stop it between steps.
+   */
+  async probe(jobId: number, job: ProbeJob, onProgress: (progress: ProbeProgress) => void): Promise<ProbeOutcome> {
+    const stop = new AbortController();
+    this.jobs.set(jobId, stop);
+    try {
+      await this.ready();
+      return await runProbeJob(job, (text) => this.residualsOf(text, job.prependBos), onProgress, stop.signal, this.probeCache);
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  cancel(jobId: number): void {
+    this.jobs.get(jobId)?.abort();
+  }
+
+  /** Ends the session and frees everything this engine holds. */
+  async dispose(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort();
+    this.release([...this.kept.keys()]);
+    this.probeCache.last = undefined;
+    const session = this.session;
+    this.session = undefined;
+    this.loading = undefined;
+    await session?.release().catch(() => undefined);
+  }
+
+  private async ready(): Promise<{ config: ModelConfig; tokenizer: Gpt2Tokenizer }> {
+    await this.load();
+    return { config: this.config!, tokenizer: this.tokenizer! };
+  }
+
+  /** One sentence's tokens and residual stream, for the probes (nothing kept). */
+  private async residualsOf(text: string, prependBos: boolean): Promise<{ tokens: string[]; truncated: boolean; residual: Float32Array; config: ModelConfig }> {
+    const [run] = await this.run([text], { prependBos, topK: 1 });
+    this.release([run.id]);
+    return { tokens: run.tokens, truncated: run.truncated, residual: run.residual, config: this.config! };
+  }
+
+  private keptRun(runId: number): KeptRun {
+    const run = this.kept.get(runId);
+    if (!run) throw new XrayError('aborted', 'This run was released by the controller (it left its cache of recent runs); run the text again.');
+    return run;
+  }
+
+  private async loadOnce(): Promise<LoadedModel> {
+    const { model } = this.options;
+    // The weights download starts with the small files, and stops if those say it is not a GPT-2.
+    const stopWeights = new AbortController();
+    try {
+      const base = modelBaseUrl(model);
+      const progress = (detail: ProgressDetail) => this.events.progress(detail);
+      const weights = this.fetchWeights(progress, stopWeights.signal);
+      weights.catch(() => undefined); // reported below, after the config's errors, which say more
+      // A runtime that fails to start is reported by the real session, with the fallback to WASM.
+      const runtime = this.startRuntime().catch(() => undefined);
+      const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(model, name) });
+      const small = await Promise.allSettled([
+        fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${model}": ${base}config.json was not found.`) }),
+        fetchJson(base + 'tokenizer.json', 'tokenizer.json', file('tokenizer.json')),
+        fetchJson(base + 'tokenizer_config.json', 'tokenizer_config.json', file('tokenizer_config.json')),
+      ]);
+      // In file order, whichever answered first: a missing config.json says the most.
+      const [configJson, tokenizerJson, tokenizerConfig] = small.map((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
+      const config = parseGpt2Config(configJson);
+      const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
+      const graph = this.buildGraph(await weights, config);
+      await runtime;
+      this.session = await timed('session', () => this.openSession(graph));
+      this.tokenizer = tokenizer;
+      this.config = config;
+      return { config, device: this.device!, fallbackReason: this.fallbackReason };
+    } catch (cause) {
+      stopWeights.abort();
+      throw cause instanceof XrayError ? cause : new XrayError('session-failed', errorText(cause), { cause });
+    }
+  }
+
+  /** The safetensors bytes, from the Cache API after the first time. */
+  private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<SplitFile> {
+    const base = modelBaseUrl(this.options.model);
+    const options = {
+      onProgress,
+      signal,
+      notFound: () => new XrayError('no-safetensors', `The model folder ${base} has no model.safetensors (only safetensors weights can be loaded).`),
+    };
+    return timed('weights', () => fetchInto(base + 'model.safetensors', 'model.safetensors', options, () => new SafetensorsSink()));
+  }
+
+  /** Writes the graph over the weights. A WASM session frees them as it copies them in, so 500 MB are not held twice. */
+  private buildGraph(bytes: SplitFile, config: ModelConfig): Graph {
+    const start = performance.now();
+    const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+    const placed = placeWeights(bytes, weights);
+    const graph = { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
+    performance.measure('xray:graph', { start });
+    return graph;
+  }
+
+  /** WebGPU when wanted and possible; any WebGPU failure falls back to WASM and is recorded. */
+  private async openSession(graph: Graph): Promise<ort.InferenceSession> {
+    const { device: requested, debug } = this.options;
+    const threads = await this.threads();
+    const caps = await capabilities();
+    if (requested !== 'wasm') {
+      if (caps.webgpu) {
+        try {
+          const session = await createSession(graph.model, graph.files, 'webgpu', threads, { debug });
+          this.device = 'webgpu';
+          return session;
+        } catch (error) {
+          this.fallBack(`WebGPU session failed, running on WASM instead: ${errorText(error)}`);
+        }
+      } else if (requested === 'webgpu') {
+        this.fallBack(`WebGPU was asked for but ${caps.webgpuMissing}; running on WASM instead.`);
+      }
+    }
+    this.device = 'wasm';
+    return createSession(graph.model, graph.files, 'wasm', threads, { debug, freeFiles: true });
+  }
+
+  /** Starts the runtime of the device `openSession` will try first. */
+  private async startRuntime(): Promise<void> {
+    const webgpu = this.options.device !== 'wasm' && (await capabilities()).webgpu;
+    await startRuntime(webgpu ? 'webgpu' : 'wasm', await this.threads(), this.options.debug);
+  }
+
+  private async threads(): Promise<number> {
+    return this.options.settings.numThreads ?? (await capabilities()).threads;
+  }
+
+  private fallBack(reason: string): void {
+    this.fallbackReason = reason;
+    this.events.fallback(reason);
+  }
+
+  /** One session run, queued behind any other, with WebGPU failures retried on WASM. */
+  private forward(ids: number[][], work: { lensLayers?: number[]; lensPositions?: number[]; heads?: number[]; topK?: number }): Promise<Record<string, ort.Tensor>> {
+    const feeds = {
+      [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
+      [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
+      [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
+      [GraphInput.heads]: int64Tensor(work.heads ?? []),
+      [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
+    };
+    const task = this.queue.then(async () => {
+      this.sessionRuns++;
+      try {
+        return await this.session!.run(feeds);
+      } catch (error) {
+        if (this.device !== 'webgpu') throw new XrayError('session-failed', `The forward pass failed: ${errorText(error)}`, { cause: error });
+        // Once, for good: the device is marked first, so a failing rebuild is not retried on every run.
+        this.device = 'wasm';
+        this.fallBack(`WebGPU failed during a run, switching to WASM: ${errorText(error)}`);
+        const lost = this.session;
+        this.session = undefined;
+        await lost?.release().catch(() => undefined);
+        const graph = this.buildGraph(await this.fetchWeights(), this.config!);
+        this.session = await createSession(graph.model, graph.files, 'wasm', await this.threads(), { debug: this.options.debug, freeFiles: true });
+        return this.session.run(feeds);
+      }
+    });
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  private topTokens(probs: Float32Array, ids: BigInt64Array, offset: number, k: number): TopToken[] {
+    return Array.from({ length: k }, (_, r) => {
+      const id = Number(ids[offset + r]);
+      return { token: this.tokenizer!.tokenText(id), id, prob: probs[offset + r] };
+    });
+  }
+}
+
+function notFound(model: string, file: string): XrayError {
+  return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);
+}
+
+/**
+ * Item `b` of a batch of `batch` as an array that owns its buffer, so it can be transferred: the
+ * whole array when it already does (one text, a fresh output), else a copy of its slice.
+ */
+function ownSlice(data: Float32Array, b: number, batch: number): Float32Array {
+  const size = data.length / batch;
+  const owns = batch === 1 && data.byteOffset === 0 && data.buffer instanceof ArrayBuffer && data.buffer.byteLength === data.byteLength;
+  return owns ? data : data.slice(b * size, (b + 1) * size);
+}
+
+function disposeIfGpu(tensor: ort.Tensor | undefined): void {
+  if (tensor?.location === 'gpu-buffer') tensor.dispose();
+}
+
+/** Reads the named outputs of a pass and frees the GPU buffers of the rest. */
+function take(outputs: Record<string, ort.Tensor>, names: string[]): Promise<ort.Tensor['data'][]> {
+  for (const [name, tensor] of Object.entries(outputs)) if (!names.includes(name)) disposeIfGpu(tensor);
+  return Promise.all(names.map((name) => readTensor(outputs[name])));
+}
