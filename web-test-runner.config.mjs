@@ -1,5 +1,6 @@
 // Browser tests: headless Chromium from the system, WASM and WebGPU (SwiftShader) in one browser,
-// served from 127.0.0.1 so WebGPU has the secure context it needs.
+// served from 127.0.0.1 so WebGPU has the secure context it needs; gc() and precise heap sizes for
+// the lifetime tests.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
@@ -14,7 +15,7 @@ export default {
   nodeResolve: { exportConditions: ['browser', 'production'] },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   middleware: [rawFiles, faultyDownloads, typescriptWorkers],
-  browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS } })],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: findChrome(), headless: true, args: [...CHROME_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'] } })],
   // One page at a time: two cores, and WebGPU on SwiftShader is CPU-bound.
   concurrency: 1,
   concurrentBrowsers: 1,

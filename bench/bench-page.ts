@@ -11,11 +11,15 @@ import type { ResolvedDevice } from '../src/types.js';
 import { placeWeights } from '../src/weight-files.js';
 import { gpt2Weights } from '../src/weights.js';
 import { CACHE_NAME } from '../src/model-files.js';
+import type { ProbeJob } from '../src/probes/job.js';
+import { posDataset } from '../src/probes/pos-task.js';
 
 import '../components/attention-heatmap.js';
 import '../components/head-grid.js';
 
 configure({ wasmPaths: '/ort/' });
+// ?inpage: every controller this page makes runs its model in the page, not in a worker.
+if (new URLSearchParams(location.search).has('inpage')) configure({ worker: false });
 
 const MODEL = '/fixtures/gpt2-small/';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -79,6 +83,72 @@ async function plainPass(session: ort.InferenceSession, tokenIds: number[]): Pro
   return performance.now() - started;
 }
 
+/** This page's long tasks (main-thread tasks of 50 ms or more), from its start. */
+const longTasks: PerformanceEntry[] = [];
+const longTaskObserver = new PerformanceObserver((list) => longTasks.push(...list.getEntries()));
+longTaskObserver.observe({ type: 'longtask', buffered: true });
+
+interface Blocked {
+  ms: number;
+  longestMs: number;
+  longTasks: number;
+}
+
+/** How long `work` took, the longest main-thread task meanwhile and how many long tasks there were. */
+async function blocking<T>(work: () => Promise<T>): Promise<Blocked & { value: T }> {
+  const start = performance.now();
+  const value = await work();
+  const end = performance.now();
+  // A long task is reported once it has ended: the one this line runs in, on the next task.
+  await new Promise((next) => setTimeout(next, 0));
+  longTasks.push(...longTaskObserver.takeRecords());
+  const during = longTasks.filter((t) => t.startTime < end && t.startTime + t.duration > start);
+  return { value, ms: end - start, longestMs: Math.max(0, ...during.map((t) => t.duration)), longTasks: during.length };
+}
+
+/** Medians of repeated measures, the worst longest task, and every long task counted. */
+function summary(rounds: Blocked[]) {
+  const longest = rounds.map((r) => r.longestMs);
+  return { ms: median(rounds.map((r) => r.ms)), longestMs: median(longest), worstMs: Math.max(...longest), longTasks: rounds.reduce((n, r) => n + r.longTasks, 0) };
+}
+
+const WORDS = ['cat', 'dog', 'bird', 'fish', 'horse', 'tree', 'house', 'river', 'stone', 'cloud', 'road', 'book', 'song', 'light', 'rain', 'wind'];
+let texts = 0;
+
+/** T one-token words, the first four spelling a counter in base 16: a new text every call, so no memo answers. */
+function freshText(T: number): string {
+  const salt = texts++;
+  return Array.from({ length: T }, (_, i) => WORDS[i < 4 ? (salt >> (4 * i)) & 15 : i % WORDS.length]).join(' ');
+}
+
+/** Runs `text`, checking that it was `T` tokens and that the controller ran it (not its memo). */
+async function checkedRun(controller: ModelController, text: string, T: number) {
+  const runs = controller.sessionRuns;
+  const run = await controller.run(text);
+  if (run.tokens.length !== T || controller.sessionRuns !== runs + 1) throw new Error(`"${text}": ${run.tokens.length} tokens (not ${T}), ${controller.sessionRuns - runs} session runs`);
+  return run;
+}
+
+/** The model the `blocked*` functions measure, in its worker or in the page. */
+let measured: ModelController | undefined;
+
+/** Keystrokes `keyMs` apart, as the page's timers fire, each setting `el.text` to one more character of `text`; their times. */
+function typeInto(el: { text?: string }, text: string, keyMs: number): Promise<number[]> {
+  const keys: number[] = [];
+  return new Promise((done) => {
+    const key = () => {
+      keys.push(performance.now());
+      el.text = text.slice(0, keys.length);
+      if (keys.length === text.length) done(keys);
+      else setTimeout(key, keyMs);
+    };
+    key();
+  });
+}
+
+/** `sentence` with its word `man` replaced, `r` picking the word: fresh texts of its length in tokens. */
+const variant = (sentence: string, r: number) => sentence.replace(' man ', ` ${WORDS[r]} `);
+
 const api = {
   openSessions,
 
@@ -125,6 +195,100 @@ const api = {
     await controller.run('The cat sat on the mat because it was tired');
     const steps = Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('xray:')).map((m) => [m.name.slice(5), Math.round(m.duration)]));
     return { msSincePageStart: performance.now(), device: controller.device, steps };
+  },
+
+  /** Loads the model (from the Cache API, once warm) into a new controller, in its worker or in the page. */
+  async blockedLoad(worker: boolean) {
+    measured = new ModelController({ model: MODEL, device: 'wasm', worker });
+    const { ms, longestMs, longTasks } = await blocking(() => measured!.load());
+    return { ms, longestMs, longTasks, where: measured.where };
+  },
+
+  /** Runs of fresh T-token texts (after one warm-up). */
+  async blockedRuns(T: number, repeats: number) {
+    await checkedRun(measured!, freshText(T), T);
+    const rounds: Blocked[] = [];
+    for (let r = 0; r < repeats; r++) rounds.push(await blocking(() => checkedRun(measured!, freshText(T), T)));
+    return summary(rounds);
+  },
+
+  /** The logit lens (top-5) of fresh T-token runs, the run itself left out (blockedRuns has it). */
+  async blockedLens(T: number, repeats: number) {
+    const rounds: Blocked[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const run = await checkedRun(measured!, freshText(T), T);
+      rounds.push(await blocking(() => run.logitLens(5)));
+    }
+    return summary(rounds);
+  },
+
+  /** Probe training as <probe-chart> asks for it: linear probes on the first 40 POS sentences. */
+  async blockedProbe(folds: number, epochs: number) {
+    const job: ProbeJob = { dataset: posDataset(), maxSentences: 40, prependBos: false, kinds: ['linear'], folds, epochs, seed: 0 };
+    let reports = 0;
+    const { ms, longestMs, longTasks, value } = await blocking(() => measured!.probe(job, { onProgress: () => reports++ }));
+    return { ms, longestMs, longTasks, reports, passes: value.passes };
+  },
+
+  /**
+   * Types `sentence` into an <attention-heatmap> whose model is loaded, one character per keystroke
+   * `keyMs` apart: the keystrokes' real spacing, the session runs, the last keystroke to the last
+   * text painted, and the time of one pass at the final length (median of `repeats`).
+   */
+  async typing(sentence: string, keyMs: number, repeats: number) {
+    const controller = ModelController.shared({ model: MODEL, device: 'wasm' });
+    await controller.load();
+    const el = Object.assign(document.createElement('attention-heatmap'), { model: MODEL, device: 'wasm', layer: 0, head: 0 });
+    el.style.width = '960px';
+    document.body.append(el);
+    await controller.run(variant(sentence, 0)); // warm-up
+    await new Promise(requestAnimationFrame);
+    let tokens = 0;
+    const painted = new Promise<number>((resolve) =>
+      el.addEventListener('run-complete', (e) => {
+        const shown = (e as CustomEvent<{ tokens: string[] }>).detail.tokens;
+        if (shown.join('') !== sentence) return;
+        tokens = shown.length;
+        requestAnimationFrame(() => resolve(performance.now()));
+      }),
+    );
+    const runsBefore = controller.sessionRuns;
+    const { value, longestMs, longTasks } = await blocking(async () => [await typeInto(el, sentence, keyMs), await painted] as const);
+    const [keys, paintedAt] = value;
+    const sessionRuns = controller.sessionRuns - runsBefore;
+    const passes: number[] = [];
+    for (let r = 1; r <= repeats; r++) {
+      const started = performance.now();
+      await checkedRun(controller, variant(sentence, r), tokens);
+      passes.push(performance.now() - started);
+    }
+    el.remove();
+    const last = keys[keys.length - 1];
+    return { where: controller.where, typingMs: last - keys[0], nominalMs: (keys.length - 1) * keyMs, sessionRuns, latencyMs: paintedAt - last, passMs: median(passes), tokens, longestMs, longTasks };
+  },
+
+  /** The same T-token pass through a controller with a worker and one without, alternated; medians and the median of ratios. */
+  async workerVsPage(T: number, repeats: number) {
+    const inWorker = new ModelController({ model: MODEL, device: 'wasm', worker: true });
+    const inPage = new ModelController({ model: MODEL, device: 'wasm', worker: false });
+    await inWorker.load();
+    await inPage.load();
+    const time = async (controller: ModelController) => {
+      const started = performance.now();
+      await checkedRun(controller, freshText(T), T);
+      return performance.now() - started;
+    };
+    await time(inWorker);
+    await time(inPage);
+    const a: number[] = [];
+    const b: number[] = [];
+    // Each goes first in turn, so neither always follows the other's garbage.
+    for (let r = 0; r < repeats; r++) {
+      if (r % 2) b.push(await time(inPage));
+      a.push(await time(inWorker));
+      if (!(r % 2)) b.push(await time(inPage));
+    }
+    return { where: [inWorker.where, inPage.where], workerMs: median(a), pageMs: median(b), ratio: median(a.map((x, i) => x / b[i])) };
   },
 
   threads: () => ({ isolated: globalThis.crossOriginIsolated, numThreads: runtimes.wasm.env.wasm.numThreads ?? 1 }),

@@ -6,10 +6,11 @@ import { startDevServer } from '@web/dev-server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROME_ARGS, findChrome, HEADLESS_ARGS } from '../scripts/find-chrome.mjs';
 import { rawFiles } from '../test/server/raw-files.mjs';
+import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
-/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render. */
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive. */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const wanted = (part: string) => !only || only.includes(part);
 const REPEATS = quick ? 3 : 7;
@@ -33,7 +34,7 @@ const server = await startDevServer({
     port: 8765,
     nodeResolve: { exportConditions: ['browser', 'production'] },
     plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-    middleware: [isolateOnRequest as never, rawFiles],
+    middleware: [isolateOnRequest as never, rawFiles, typescriptWorkers],
   },
   readCliArgs: false,
   readFileConfig: false,
@@ -99,6 +100,23 @@ interface FirstRun {
   steps: Record<string, number>;
 }
 
+/** The page's first run, its steps' measures taken from the page and from the engine's worker, where the model loads. */
+async function firstRun(page: Page): Promise<FirstRun> {
+  const run = await call<FirstRun>(page, 'firstRun', 'wasm');
+  for (const worker of page.workers()) {
+    const measures = await worker.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('xray:')).map((m) => [m.name.slice(5), Math.round(m.duration)]));
+    Object.assign(run.steps, Object.fromEntries(measures));
+  }
+  return run;
+}
+
+/** Fills the Cache API with the weights, as a first visit does. */
+async function warmCache(): Promise<void> {
+  const page = await openPage();
+  await call(page, 'firstRun', 'wasm');
+  await page.close();
+}
+
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows: [string, string][] = [];
@@ -113,7 +131,7 @@ try {
     const page = await openPage();
     await call(page, 'clearCache');
     const baseline = browserRss(browser);
-    const { value, peak } = await sampleWhile(call<FirstRun>(page, 'firstRun', 'wasm'));
+    const { value, peak } = await sampleWhile(firstRun(page));
     results.coldLoad = { ms: value.msSincePageStart, steps: value.steps, peakBytesAboveBaseline: peak - baseline };
     record('cold load + first run (network, WASM)', `${ms(value.msSincePageStart)} ${JSON.stringify(value.steps)}`);
     record('peak memory while loading (above idle browser) ÷ file size', `${((peak - baseline) / statSync(WEIGHTS).size).toFixed(2)} × (${((peak - baseline) / 2 ** 20).toFixed(0)} MiB)`);
@@ -121,14 +139,10 @@ try {
   }
   // 2. Cached reload to the first figure: a new page, the weights from the Cache API.
   if (wanted('cached')) {
-    if (!wanted('memory')) {
-      const warm = await openPage(); // fills the Cache API, as step 1 does
-      await call(warm, 'firstRun', 'wasm');
-      await warm.close();
-    }
+    if (!wanted('memory')) await warmCache();
     const page = await openPage();
     const baseline = browserRss(browser);
-    const { value, peak } = await sampleWhile(call<FirstRun>(page, 'firstRun', 'wasm'));
+    const { value, peak } = await sampleWhile(firstRun(page));
     results.cachedReload = { ms: value.msSincePageStart, steps: value.steps, peakBytesAboveBaseline: peak - baseline };
     record('cached reload to first run (WASM, one thread)', `${ms(value.msSincePageStart)} ${JSON.stringify(value.steps)}`);
     record('peak memory while loading from the cache ÷ file size', `${((peak - baseline) / statSync(WEIGHTS).size).toFixed(2)} ×`);
