@@ -125,6 +125,55 @@ const record = (label: string, value: string) => {
   console.log(`${label.padEnd(58)} ${value}`);
 };
 
+interface Blocked {
+  ms: number;
+  longestMs: number;
+  /** The worst of repeated measures' longest tasks (their median is `longestMs`). */
+  worstMs?: number;
+  longTasks: number;
+}
+
+/** Probe training's size: a few tens of seconds on this machine. */
+const PROBE = { folds: 2, epochs: 1 };
+
+/** On a fresh page, with the model in its worker or in the page: the main thread while it loads, runs, reads the lens, trains probes. */
+async function blockedMainThread(worker: boolean) {
+  const page = await openPage();
+  const load = await call<Blocked & { where: string }>(page, 'blockedLoad', worker);
+  if (load.where !== (worker ? 'worker' : 'page')) throw new Error(`the model runs in the ${load.where}, not where asked`);
+  const runs = await call<Blocked>(page, 'blockedRuns', 32, REPEATS);
+  const lens = await call<Blocked>(page, 'blockedLens', 32, REPEATS);
+  const probe = await call<Blocked>(page, 'blockedProbe', PROBE.folds, PROBE.epochs);
+  await page.close();
+  return { load, runs, lens, probe };
+}
+
+const blockedText = (b: Blocked) => `${ms(b.longestMs)}${b.worstMs === undefined ? '' : ` (worst ${b.worstMs.toFixed(0)})`}, ${b.longTasks} long, took ${ms(b.ms)}`;
+
+const TYPED = 'An old man fed the pigeons in the park at noon.';
+const KEY_MS = 60;
+
+interface Typing {
+  where: string;
+  typingMs: number;
+  nominalMs: number;
+  sessionRuns: number;
+  latencyMs: number;
+  passMs: number;
+  tokens: number;
+  longestMs: number;
+  longTasks: number;
+}
+
+/** Typing `TYPED` into a figure on a fresh page, its model in its worker or (`?inpage`) in the page. */
+async function typing(worker: boolean): Promise<Typing> {
+  const page = await openPage(worker ? '' : '?inpage');
+  const typed = await call<Typing>(page, 'typing', TYPED, KEY_MS, REPEATS);
+  await page.close();
+  if (typed.where !== (worker ? 'worker' : 'page')) throw new Error(`the figure's model runs in the ${typed.where}, not where asked`);
+  return typed;
+}
+
 try {
   // 1. Peak memory while loading from the network with a cold cache (fresh page).
   if (wanted('memory')) {
@@ -223,6 +272,32 @@ try {
     }
     results.renderMs = render;
     await plain.close();
+  }
+  // 7. Responsiveness, WASM, one thread, weights from the Cache API: the page's main thread while the
+  // model works in the page (as before the worker) and in its worker; typing into a figure; and what
+  // the worker adds to a pass.
+  if (wanted('responsive')) {
+    if (!wanted('memory') && !wanted('cached')) await warmCache();
+    const blocked = { page: await blockedMainThread(false), worker: await blockedMainThread(true) };
+    results.responsiveBlocked = blocked;
+    const parts = { load: 'load', runs: 'run, T = 32', lens: 'logit lens, T = 32', probe: `probes (40 sentences, ${PROBE.folds} folds, ${PROBE.epochs} epoch)` } as const;
+    for (const [part, label] of Object.entries(parts) as [keyof typeof parts, string][]) {
+      record(`longest main-thread task, ${label} (page | worker)`, `${blockedText(blocked.page[part])} | ${blockedText(blocked.worker[part])}`);
+    }
+    const typed = { page: await typing(false), worker: await typing(true) };
+    results.responsiveTyping = typed;
+    const both = (text: (t: Typing) => string) => `${text(typed.page)} | ${text(typed.worker)}`;
+    record(`typing ${TYPED.length} characters ${KEY_MS} ms apart, actual ÷ nominal (page | worker)`, both((t) => `${(t.typingMs / t.nominalMs).toFixed(2)} × (${ms(t.typingMs)})`));
+    record('session runs while typing (≤ typing ÷ one pass + 1)', both((t) => `${t.sessionRuns} (≤ ${Math.floor(t.typingMs / t.passMs) + 1})`));
+    record('last keystroke to the last text painted', both((t) => `${ms(t.latencyMs)} = ${(t.latencyMs / t.passMs).toFixed(1)} passes`));
+    record(`one pass at the typed text's T = ${typed.worker.tokens}, through the controller`, both((t) => ms(t.passMs)));
+    record('longest main-thread task while typing', both((t) => `${ms(t.longestMs)}, ${t.longTasks} long`));
+    const page = await openPage();
+    const ratio = await call<{ where: string[]; workerMs: number; pageMs: number; ratio: number }>(page, 'workerVsPage', 32, REPEATS);
+    await page.close();
+    if (ratio.where.join() !== 'worker,page') throw new Error(`the two models run in: ${ratio.where.join(', ')}`);
+    results.workerVsPageT32 = ratio;
+    record('pass through the worker ÷ in the page, T = 32 (alternated)', `${ratio.ratio.toFixed(3)} (${ms(ratio.workerMs)} vs ${ms(ratio.pageMs)})`);
   }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');

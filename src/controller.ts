@@ -4,6 +4,7 @@
 import { startEngine, type EngineApi, type EngineHandle } from './engine-client.js';
 import type { RunData } from './engine.js';
 import { XrayError } from './errors.js';
+import { modelBaseUrl } from './model-files.js';
 import { GraphModelRun } from './model-run.js';
 import { PassQueue, type QueuedJob } from './pass-queue.js';
 import type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
@@ -199,7 +200,7 @@ export class ModelController extends EventTarget {
         progress: (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail })),
         fallback: (reason: string) => this.fallBack(reason),
       };
-      const options = { model: this.model, device: this.requestedDevice, debug: this.debug, settings: { ...currentSettings() } };
+      const options = { model: this.model, baseUrl: modelBaseUrl(this.model), device: this.requestedDevice, debug: this.debug, settings: { ...currentSettings() } };
       const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
       this.handle = handle;
       this.where = handle.where;

@@ -5,7 +5,7 @@ import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
 import { XrayError } from './errors.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
-import { fetchInto, fetchJson, modelBaseUrl } from './model-files.js';
+import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
 import { readSafetensorsHeader } from './safetensors.js';
 import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
@@ -18,7 +18,10 @@ import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
 
 export interface EngineOptions {
+  /** The model as the page named it, for messages. */
   model: string;
+  /** Its folder's URL, resolved in the page (a worker's own location would resolve a relative path wrongly). */
+  baseUrl: string;
   device: Device;
   debug: boolean;
   /** The page's settings (`configure`), which a worker cannot read from the page. */
@@ -250,11 +253,10 @@ export class Engine {
   }
 
   private async loadOnce(): Promise<LoadedModel> {
-    const { model } = this.options;
+    const { model, baseUrl: base } = this.options;
     // The weights download starts with the small files, and stops if those say it is not a GPT-2.
     const stopWeights = new AbortController();
     try {
-      const base = modelBaseUrl(model);
       const progress = (detail: ProgressDetail) => this.events.progress(detail);
       const weights = this.fetchWeights(progress, stopWeights.signal);
       weights.catch(() => undefined); // reported below, after the config's errors, which say more
@@ -287,7 +289,7 @@ export class Engine {
 
   /** The safetensors bytes, from the Cache API after the first time. */
   private fetchWeights(onProgress?: (detail: ProgressDetail) => void, signal?: AbortSignal): Promise<SplitFile> {
-    const base = modelBaseUrl(this.options.model);
+    const base = this.options.baseUrl;
     const options = {
       onProgress,
       signal,
