@@ -82,10 +82,10 @@ export class ModelController extends EventTarget {
   private readonly inWorker: boolean | undefined;
   private sharedKey: string | undefined;
   private holders = 0;
-  private loading: Promise<EngineApi> | undefined;
+  private loading: Promise<EngineHandle> | undefined;
   private handle: EngineHandle | undefined;
-  private readonly queue = new PassQueue<EngineApi>(() => this.engine());
-  private readonly runs = new Map<string, QueuedJob<GraphModelRun, EngineApi>>();
+  private readonly queue = new PassQueue<EngineHandle>(() => this.engine());
+  private readonly runs = new Map<string, QueuedJob<GraphModelRun, EngineHandle>>();
   /** What each finished run in `runs` holds in memory, by the same key. */
   private readonly runBytes = new Map<string, number>();
   private nextJobId = 1;
@@ -117,7 +117,7 @@ export class ModelController extends EventTarget {
     if (job) {
       this.runs.delete(key); // re-insert: most recently used last
     } else {
-      const queued = this.queue.add((api) => this.pass(api, [text], prependBos).then(([run]) => run));
+      const queued = this.queue.add((engine) => this.pass(engine.api, [text], prependBos).then(([run]) => run));
       queued.onDropped = () => this.runs.get(key) === queued && this.forget(key);
       queued.promise.then(
         (run) => {
@@ -140,7 +140,7 @@ export class ModelController extends EventTarget {
    */
   async runBatch(texts: string[], options: RunOptions = {}): Promise<GraphModelRun[]> {
     if (texts.length === 0 || texts.some((t) => typeof t !== 'string' || t.length === 0)) throw new XrayError('empty-text', 'A batch needs at least one text, and no empty text.');
-    return this.queue.add((api) => this.pass(api, texts, options.prependBos ?? false)).join(options.signal);
+    return this.queue.add((engine) => this.pass(engine.api, texts, options.prependBos ?? false)).join(options.signal);
   }
 
   /**
@@ -148,13 +148,13 @@ export class ModelController extends EventTarget {
    * progress; the page only draws.
    */
   async probe(job: ProbeJob, { signal, onProgress = () => undefined }: ProbeOptions = {}): Promise<ProbeOutcome> {
-    const api = await this.engine();
+    const { api, callback } = await this.engine();
     if (signal?.aborted) throw new XrayError('aborted', 'Probing was aborted.');
     const id = this.nextJobId++;
     const cancel = () => void api.cancel(id);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      const outcome = await api.probe(id, job, this.handle!.callback(onProgress));
+      const outcome = await api.probe(id, job, callback(onProgress));
       this.sessionRuns += outcome.passes;
       return outcome;
     } finally {
@@ -186,13 +186,13 @@ export class ModelController extends EventTarget {
     if (this.status !== 'idle') this.setStatus('idle');
   }
 
-  private engine(): Promise<EngineApi> {
+  private engine(): Promise<EngineHandle> {
     if (this.error?.code === 'bad-option') return Promise.reject(this.error);
     this.loading ??= this.startOnce();
     return this.loading;
   }
 
-  private async startOnce(): Promise<EngineApi> {
+  private async startOnce(): Promise<EngineHandle> {
     this.error = undefined;
     this.setStatus('loading');
     try {
@@ -211,7 +211,7 @@ export class ModelController extends EventTarget {
       this.device = loaded.device;
       this.fallbackReason = loaded.fallbackReason ?? this.fallbackReason;
       this.setStatus('ready');
-      return handle.api;
+      return handle;
     } catch (cause) {
       const error = cause instanceof XrayError ? cause : new XrayError('session-failed', String(cause), { cause });
       this.stopEngine(error);
@@ -248,10 +248,11 @@ export class ModelController extends EventTarget {
 
   private toRun(api: EngineApi, text: string, data: RunData): GraphModelRun {
     this.device = data.device;
-    const counted = <T>(work: () => Promise<T>) => this.queue.add(() => (this.sessionRuns++, work())).join();
+    // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
+    const counted = <T>(work: (engine: EngineApi) => Promise<T>) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join();
     return new GraphModelRun(text, data, this.config!, {
-      lens: (ids, layers, positions, k) => counted(() => api.lens(ids, layers, positions, k)),
-      headVectors: (ids, head) => counted(() => api.headVectors(ids, head)),
+      lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k)),
+      headVectors: (ids, head) => counted((engine) => engine.headVectors(ids, head)),
       hook: (name) => api.hook(data.id, name),
       release: () => void api.release([data.id]).catch(() => undefined),
     });
