@@ -8,7 +8,7 @@ import { modelBaseUrl } from './model-files.js';
 import { GraphModelRun } from './model-run.js';
 import { PassQueue, type QueuedJob } from './pass-queue.js';
 import type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
-import { currentSettings } from './settings.js';
+import { currentSettings, type Settings } from './settings.js';
 import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
 
 export const DEFAULT_MODEL = 'openai-community/gpt2';
@@ -200,7 +200,7 @@ export class ModelController extends EventTarget {
         progress: (detail: ProgressDetail) => this.dispatchEvent(new CustomEvent('progress', { detail })),
         fallback: (reason: string) => this.fallBack(reason),
       };
-      const options = { model: this.model, baseUrl: modelBaseUrl(this.model), device: this.requestedDevice, debug: this.debug, settings: { ...currentSettings() } };
+      const options = { model: this.model, baseUrl: modelBaseUrl(this.model), device: this.requestedDevice, debug: this.debug, settings: settingsForEngine() };
       const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
       this.handle = handle;
       this.where = handle.where;
@@ -281,4 +281,11 @@ export class ModelController extends EventTarget {
     this.status = status;
     this.dispatchEvent(new CustomEvent('status', { detail: { status } }));
   }
+}
+
+/** The page's settings with their URLs made absolute: in a worker they would resolve against the worker's script. */
+function settingsForEngine(): Settings {
+  const settings = { ...currentSettings() };
+  const absolute = (url: string | undefined) => url && new URL(url, globalThis.location?.href).href;
+  return { ...settings, wasmPaths: absolute(settings.wasmPaths), workerUrl: absolute(settings.workerUrl) };
 }

@@ -11,7 +11,9 @@ import { XrayError } from '../../src/errors.js';
 import { GraphOutput } from '../../src/gpt2-graph.js';
 import type { PassQueue } from '../../src/pass-queue.js';
 import { posDataset } from '../../src/probes/pos-task.js';
+import { CACHE_NAME } from '../../src/model-files.js';
 import { configure } from '../../src/settings.js';
+import type { ProgressDetail } from '../../src/types.js';
 import { AttentionHeatmapHarness } from '../harness/attention-heatmap-harness.js';
 import { fixture, maxAbsDiff } from './support.js';
 
@@ -65,6 +67,21 @@ describe('the model in a worker', () => {
     expect(residual.buffer.byteLength).to.equal((a.config.nLayer + 1) * a.ids.length * a.config.dModel * 4);
     worker.dispose();
     page.dispose();
+  });
+
+  it('sends its download progress and status to the page', async () => {
+    await caches.delete(CACHE_NAME);
+    const controller = inWorker();
+    const progress: ProgressDetail[] = [];
+    const statuses: string[] = [];
+    controller.addEventListener('progress', (e) => progress.push((e as CustomEvent<ProgressDetail>).detail));
+    controller.addEventListener('status', (e) => statuses.push((e as CustomEvent<{ status: string }>).detail.status));
+    await controller.load();
+    const weights = progress.filter((p) => p.file === 'model.safetensors');
+    expect(weights.length).to.be.greaterThan(1);
+    expect(weights.at(-1)!.loaded).to.equal(weights.at(-1)!.total);
+    expect(statuses).to.deep.equal(['loading', 'ready']);
+    controller.dispose();
   });
 
   it('runs in the page with configure({ worker: false }), and a controller option wins over it', async () => {
