@@ -89,6 +89,8 @@ export class ModelController extends EventTarget {
   /** What each finished run in `runs` holds in memory, by the same key. */
   private readonly runBytes = new Map<string, number>();
   private nextJobId = 1;
+  /** Counts engines stopped, so a load that a dispose overtook ends the engine it started. */
+  private epoch = 0;
 
   constructor(options: ControllerOptions = {}) {
     super();
@@ -201,12 +203,18 @@ export class ModelController extends EventTarget {
         fallback: (reason: string) => this.fallBack(reason),
       };
       const options = { model: this.model, baseUrl: modelBaseUrl(this.model), device: this.requestedDevice, debug: this.debug, settings: settingsForEngine() };
+      const epoch = this.epoch;
       const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
+      if (epoch !== this.epoch) {
+        void handle.end(); // disposed while the engine started
+        throw new XrayError('aborted', 'The model was released while it loaded.');
+      }
       this.handle = handle;
       this.where = handle.where;
       if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
       handle.died.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
       const loaded = await Promise.race([handle.api.load(), handle.died]);
+      if (this.handle !== handle) throw new XrayError('aborted', 'The model was released while it loaded.');
       this.config = loaded.config;
       this.device = loaded.device;
       this.fallbackReason = loaded.fallbackReason ?? this.fallbackReason;
@@ -214,6 +222,7 @@ export class ModelController extends EventTarget {
       return handle;
     } catch (cause) {
       const error = cause instanceof XrayError ? cause : new XrayError('session-failed', String(cause), { cause });
+      if (error.code === 'aborted') throw error;
       this.stopEngine(error);
       this.error = error;
       this.setStatus('error');
@@ -223,6 +232,7 @@ export class ModelController extends EventTarget {
 
   /** Ends the engine: waiting work fails with `error`, runs are forgotten, the next call starts anew. */
   private stopEngine(error: XrayError): void {
+    this.epoch++;
     const handle = this.handle;
     this.handle = undefined;
     this.loading = undefined;

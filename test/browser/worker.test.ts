@@ -257,6 +257,19 @@ describe('lifetimes', () => {
     expect(controller.status).to.equal('idle');
   });
 
+  it('ends the worker of a controller disposed while it loads', async () => {
+    const before = liveEngines;
+    const controller = inWorker();
+    const loading = controller.load();
+    await aTimeout(0);
+    controller.dispose();
+    expect((await rejection(loading)).code).to.equal('aborted');
+    await waitUntil(() => liveEngines === before, 'the engine ended');
+    expect(controller.status).to.equal('idle');
+    expect((await controller.run(TEXT)).tokens.join(''), 'it loads again when used again').to.equal(TEXT);
+    controller.dispose();
+  });
+
   it('100 figures added and removed, and the provider switched 10 times, leave one live engine and no heap growth', async () => {
     const provider = await render<XrayModel>(html`<xray-model model=${tiny} device="wasm"></xray-model>`);
     const engines = liveEngines;
