@@ -11,7 +11,7 @@ import { assignFolds } from './folds.js';
 import type { ProbeKind } from './probe.js';
 import { deriveSeed } from './random.js';
 import type { ProbeResults } from './results.js';
-import { runSliced } from './schedule.js';
+import { nextMacrotask, runSliced } from './schedule.js';
 import { trainProbes, type TrainingProgress } from './train.js';
 
 export interface ProbeJob {
@@ -97,6 +97,8 @@ async function collect(job: ProbeJob, residualsOf: ResidualsOf, onProgress: (pro
   for (const [i, sentence] of sentences.entries()) {
     if (signal.aborted) throw new XrayError('aborted', 'Probing stopped because the figure changed.');
     onProgress({ stage: 'collect', sentence: i, of: sentences.length });
+    // A task between sentences: a cancel can arrive, and in the page (worker: false) the page gets its turn.
+    await nextMacrotask();
     const text = sentenceText(sentence.words);
     const run = await residualsOf(text.text);
     const { nLayer, dModel } = run.config;
