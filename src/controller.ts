@@ -69,8 +69,10 @@ export class ModelController extends EventTarget {
   /** The device runs happen on, once loaded. */
   device: ResolvedDevice | undefined;
   config: ModelConfig | undefined;
-  /** Why the controller runs on WASM although WebGPU was wanted (or in the page though a worker was), in words. */
-  fallbackReason: string | undefined;
+  /** Why the controller runs on WASM although WebGPU was wanted, or in the page though a worker was, in words. */
+  get fallbackReason(): string | undefined {
+    return this.reasons.join(' ') || undefined;
+  }
   /** The error that stopped loading, when `status` is `error`. */
   error: XrayError | undefined;
   /** How many session runs this controller has asked for (tests check that shared runs cost one). */
@@ -89,6 +91,7 @@ export class ModelController extends EventTarget {
   /** What each finished run in `runs` holds in memory, by the same key. */
   private readonly runBytes = new Map<string, number>();
   private nextJobId = 1;
+  private reasons: string[] = [];
   /** Counts engines stopped, so a load that a dispose overtook ends the engine it started. */
   private epoch = 0;
 
@@ -153,7 +156,7 @@ export class ModelController extends EventTarget {
     const { api, callback } = await this.engine();
     if (signal?.aborted) throw new XrayError('aborted', 'Probing was aborted.');
     const id = this.nextJobId++;
-    const cancel = () => void api.cancel(id);
+    const cancel = () => void api.cancel(id).catch(() => undefined);
     signal?.addEventListener('abort', cancel, { once: true });
     try {
       const outcome = await api.probe(id, job, callback(onProgress));
@@ -166,7 +169,6 @@ export class ModelController extends EventTarget {
 
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
   retain(): () => void {
-    // A controller held again after its release takes its place as the shared one again, if free.
     if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
     this.holders++;
     let held = true;
@@ -190,6 +192,8 @@ export class ModelController extends EventTarget {
 
   private engine(): Promise<EngineHandle> {
     if (this.error?.code === 'bad-option') return Promise.reject(this.error);
+    // Used again after a release: it takes its place as the shared one again, if that is free.
+    if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
     this.loading ??= this.startOnce();
     return this.loading;
   }
@@ -204,6 +208,7 @@ export class ModelController extends EventTarget {
       };
       const options = { model: this.model, baseUrl: modelBaseUrl(this.model), device: this.requestedDevice, debug: this.debug, settings: settingsForEngine() };
       const epoch = this.epoch;
+      this.reasons = [];
       const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
       if (epoch !== this.epoch) {
         void handle.end(); // disposed while the engine started
@@ -212,12 +217,13 @@ export class ModelController extends EventTarget {
       this.handle = handle;
       this.where = handle.where;
       if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
-      handle.died.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
-      const loaded = await Promise.race([handle.api.load(), handle.died]);
+      handle.ended.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
+      const loaded = await handle.api.load();
       if (this.handle !== handle) throw new XrayError('aborted', 'The model was released while it loaded.');
       this.config = loaded.config;
       this.device = loaded.device;
-      this.fallbackReason = loaded.fallbackReason ?? this.fallbackReason;
+      // Also sent as an event, which may arrive after the load's answer.
+      if (loaded.fallbackReason) this.fallBack(loaded.fallbackReason);
       this.setStatus('ready');
       return handle;
     } catch (cause) {
@@ -260,12 +266,16 @@ export class ModelController extends EventTarget {
     this.device = data.device;
     // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
     const counted = <T>(work: (engine: EngineApi) => Promise<T>) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join();
-    return new GraphModelRun(text, data, this.config!, {
+    const release = () => void api.release([data.id]).catch(() => undefined);
+    const run = new GraphModelRun(text, data, this.config!, {
       lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k)),
       headVectors: (ids, head) => counted((engine) => engine.headVectors(ids, head)),
       hook: (name) => api.hook(data.id, name),
-      release: () => void api.release([data.id]).catch(() => undefined),
+      release,
     });
+    // Runs nobody disposes (a batch's, say) still free what the engine keeps of them once collected.
+    forgotten.register(run, release, run);
+    return run;
   }
 
   private forget(key: string): void {
@@ -274,7 +284,8 @@ export class ModelController extends EventTarget {
   }
 
   private fallBack(reason: string): void {
-    this.fallbackReason = reason;
+    if (this.reasons.includes(reason)) return;
+    this.reasons.push(reason);
     this.dispatchEvent(new CustomEvent('fallback', { detail: { reason } }));
   }
 
@@ -292,6 +303,9 @@ export class ModelController extends EventTarget {
     this.dispatchEvent(new CustomEvent('status', { detail: { status } }));
   }
 }
+
+/** Releases what the engine keeps of runs the page no longer holds. */
+const forgotten = new FinalizationRegistry<() => void>((release) => release());
 
 /** The page's settings with their URLs made absolute: in a worker they would resolve against the worker's script. */
 function settingsForEngine(): Settings {

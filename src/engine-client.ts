@@ -1,17 +1,14 @@
 // Starts a model's engine where it should run, a dedicated module worker or (`worker: false`) the
-// page, and gives the controller one asynchronous API for both, plus a promise that settles if the
-// worker dies.
-import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import { Engine, type EngineEvents, type EngineOptions } from './engine.js';
+// page, and gives the controller one asynchronous API for both, plus a promise that rejects when
+// the engine ends (released, or its worker died), so that no call waits forever.
+import { proxy, wrap } from 'comlink';
+import type { EngineEvents, EngineOptions } from './engine.js';
 import type { WorkerHost } from './engine-worker.js';
 import { XrayError } from './errors.js';
 import { errorText } from './session.js';
-import { carryXrayErrors } from './worker-protocol.js';
+import { carryXrayErrors, ENGINE_METHODS, type EngineApi } from './worker-protocol.js';
 
-/** The engine's methods, each answering with a promise, wherever it runs. */
-export type EngineApi = {
-  [K in 'load' | 'run' | 'lens' | 'headVectors' | 'hook' | 'release' | 'probe' | 'cancel' | 'dispose']: Engine[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-};
+export type { EngineApi };
 
 export interface EngineHandle {
   api: EngineApi;
@@ -19,9 +16,9 @@ export interface EngineHandle {
   where: 'worker' | 'page';
   /** Why the engine runs in the page although a worker was wanted. */
   fallbackReason?: string;
-  /** Rejects with `session-failed` if the worker dies; never settles otherwise. */
-  died: Promise<never>;
-  /** Ends the engine (and its worker). */
+  /** Rejects when the engine ends: `session-failed` if its worker died, `aborted` once released. */
+  ended: Promise<never>;
+  /** Ends the engine (and its worker); every call still waiting rejects. */
   end(): Promise<void>;
   /** `fn` made callable from the engine's side (a Comlink proxy for a worker). */
   callback<F extends (...args: never[]) => unknown>(fn: F): F;
@@ -31,6 +28,7 @@ export interface EngineHandle {
 
 /** How many engines are alive on this page (tests check that released controllers leave none behind). */
 export let liveEngines = 0;
+let lockCount = 0;
 
 /** Starts an engine in a worker when `inWorker`; in the page when not, or when no worker can start. */
 export async function startEngine(options: EngineOptions, events: EngineEvents, inWorker: boolean): Promise<EngineHandle> {
@@ -44,73 +42,116 @@ export async function startEngine(options: EngineOptions, events: EngineEvents, 
   return startInPage(options, events);
 }
 
-function startInPage(options: EngineOptions, events: EngineEvents, fallbackReason?: string): EngineHandle {
+/** The end of an engine, told once: `finish` rejects `ended`, and every call made after it rejects at once. */
+function lifetime() {
+  let reject!: (error: XrayError) => void;
+  const ended = new Promise<never>((_, fail) => (reject = fail));
+  ended.catch(() => undefined);
+  let over = false;
+  return {
+    ended,
+    get over() {
+      return over;
+    },
+    finish(error: XrayError): boolean {
+      if (over) return false;
+      over = true;
+      liveEngines--;
+      reject(error);
+      return true;
+    },
+    /** Each method answers, or rejects when the engine ends first. */
+    guard(call: (name: (typeof ENGINE_METHODS)[number], args: unknown[]) => Promise<unknown>): EngineApi {
+      const guarded = (name: (typeof ENGINE_METHODS)[number]) => (...args: unknown[]) => (over ? ended : Promise.race([Promise.resolve().then(() => call(name, args)), ended]));
+      return Object.fromEntries(ENGINE_METHODS.map((name) => [name, guarded(name)])) as EngineApi;
+    },
+  };
+}
+
+const released = () => new XrayError('aborted', 'The model was released.');
+
+async function startInPage(options: EngineOptions, events: EngineEvents, fallbackReason?: string): Promise<EngineHandle> {
+  // Loaded only here, so a page whose models run in workers never parses onnxruntime itself (where its bundler splits code).
+  const { Engine } = await import('./engine.js');
   const engine = new Engine(options, events);
   liveEngines++;
-  const api = Object.fromEntries(METHODS.map((name) => [name, async (...args: unknown[]) => (engine[name] as (...a: unknown[]) => unknown)(...args)])) as EngineApi;
-  let ended = false;
+  const life = lifetime();
   return {
-    api,
+    api: life.guard((name, args) => (engine[name] as (...a: unknown[]) => Promise<unknown>)(...args)),
     where: 'page',
     fallbackReason,
-    died: new Promise<never>(() => undefined),
+    ended: life.ended,
     end: async () => {
-      if (ended) return;
-      ended = true;
-      liveEngines--;
-      await engine.dispose();
+      if (life.finish(released())) await engine.dispose();
     },
     callback: (fn) => fn,
     kill: () => undefined,
   };
 }
 
-const METHODS = ['load', 'run', 'lens', 'headVectors', 'hook', 'release', 'probe', 'cancel', 'dispose'] as const;
-
 async function startWorker(options: EngineOptions, events: EngineEvents): Promise<EngineHandle> {
   carryXrayErrors();
   const { workerUrl } = options.settings;
-  // The literal `new Worker(new URL(…, import.meta.url))` is what Vite, webpack and Rollup follow to ship the worker.
-  const worker = workerUrl ? new Worker(workerUrl, { type: 'module', name: 'transformer-xray' }) : new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module', name: 'transformer-xray' });
-  let ending = false;
-  let onDeath: (error: XrayError) => void = () => undefined;
-  const died = new Promise<never>((_, reject) => (onDeath = reject));
-  died.catch(() => undefined);
-  const die = (why: string) => {
-    if (ending) return;
-    ending = true;
-    worker.terminate();
-    liveEngines--;
-    onDeath(new XrayError('session-failed', `The model's worker stopped (${why}); the next run starts it again.`));
-  };
+  const { worker, started } = createWorker(workerUrl);
   liveEngines++;
-  worker.addEventListener('error', (event) => die(event.message ? `an error in the worker: ${event.message}` : 'its script failed to load or it crashed'));
+  const life = lifetime();
+  let death: string | undefined;
+  const stop = (error: XrayError) => {
+    worker.terminate();
+    return life.finish(error);
+  };
+  const die = (why: string) => stop(new XrayError('session-failed', `The model's worker stopped (${(death ??= why)}); the next run starts it again.`));
+  worker.addEventListener('error', (event) => die(event.message ? `an error in the worker: ${event.message}` : `its script did not load from ${workerUrl ?? 'beside the library'}, or it crashed`));
   worker.addEventListener('messageerror', () => die('a message could not be read'));
-  const host = wrap<WorkerHost>(worker);
-  const lock = `transformer-xray-engine-${crypto.randomUUID()}`;
-  let remote: Remote<Engine>;
+  // Not crypto.randomUUID: it is missing outside secure contexts.
+  const lock = `transformer-xray-engine-${++lockCount}-${Math.random().toString(36).slice(2)}`;
+  // A CSP that blocks the worker only fires an error event at it; the page's violation report says why.
+  let blocked: string | undefined;
+  const onViolation = (event: SecurityPolicyViolationEvent) => /^(worker|script)-src/.test(event.effectiveDirective) && (blocked ??= event.effectiveDirective);
+  globalThis.addEventListener?.('securitypolicyviolation', onViolation);
+  let remote: EngineApi;
   try {
-    remote = (await Promise.race([host.start(options, proxy(events), lock), died])) as unknown as Remote<Engine>;
+    remote = (await Promise.race([wrap<WorkerHost>(worker).start(options, proxy(events), lock), life.ended])) as EngineApi;
   } catch (error) {
-    die('it failed to start');
-    throw error;
+    stop(new XrayError('session-failed', 'The worker did not start.'));
+    throw new Error(blocked ? `the page's Content Security Policy blocked it (${blocked})` : (death ?? errorText(error)));
+  } finally {
+    started();
+    globalThis.removeEventListener?.('securitypolicyviolation', onViolation);
   }
   // The worker holds the lock until it ends, so this request is granted exactly when it dies.
-  void navigator.locks?.request(lock, () => die('it was terminated, crashed or ran out of memory'));
-  const api = Object.fromEntries(METHODS.map((name) => [name, (...args: unknown[]) => Promise.race([(remote[name] as (...a: unknown[]) => Promise<unknown>)(...args), died])])) as EngineApi;
+  // Where the Web Locks API is missing (insecure contexts), only the worker's error event tells.
+  void navigator.locks?.request(lock, () => void die('it was terminated, crashed or ran out of memory'));
   return {
-    api,
+    api: life.guard((name, args) => (remote[name] as (...a: unknown[]) => Promise<unknown>)(...args)),
     where: 'worker',
-    died,
+    ended: life.ended,
     end: async () => {
-      if (ending) return;
-      await Promise.race([remote.dispose(), died, new Promise((done) => setTimeout(done, 1000))]).catch(() => undefined);
-      remote[releaseProxy]();
-      ending = true;
-      worker.terminate();
-      liveEngines--;
+      if (life.over) return;
+      // The engine frees its GPU buffers itself; a worker that does not answer within a second is stopped anyway.
+      await Promise.race([remote.dispose(), life.ended, new Promise((done) => setTimeout(done, 1000))]).catch(() => undefined);
+      stop(released());
     },
     callback: (fn) => proxy(fn),
     kill: () => worker.terminate(),
   };
+}
+
+/**
+ * The engine's worker, and what to call once it has started. The literal `new Worker(new URL(…,
+ * import.meta.url))` is what Vite, webpack and Rollup follow to ship it. A script on another origin
+ * (the bundle from a CDN) cannot be a worker itself, so a same-origin `blob:` module imports it.
+ */
+function createWorker(url: string | undefined): { worker: Worker; started: () => void } {
+  const options: WorkerOptions = { type: 'module', name: 'transformer-xray' };
+  const none = () => undefined;
+  if (!url) return { worker: new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module', name: 'transformer-xray' }), started: none };
+  if (new URL(url).origin === location.origin) return { worker: new Worker(url, options), started: none };
+  const shim = URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' }));
+  try {
+    return { worker: new Worker(shim, options), started: () => URL.revokeObjectURL(shim) };
+  } catch (error) {
+    URL.revokeObjectURL(shim);
+    throw error;
+  }
 }

@@ -2,25 +2,20 @@
 // Web Lock for its whole life, so the page learns at once if it dies (terminated, crashed, out of memory).
 import { expose, proxy } from 'comlink';
 import { Engine, type EngineEvents, type EngineOptions } from './engine.js';
-import { carryXrayErrors, transferring } from './worker-protocol.js';
+import { carryXrayErrors, ENGINE_METHODS, transferring, type EngineApi } from './worker-protocol.js';
 
 /** What the page calls first: takes the lock, then makes the engine and hands back a proxy to it. */
 export interface WorkerHost {
-  start(options: EngineOptions, events: EngineEvents, lock: string): Promise<Engine>;
+  start(options: EngineOptions, events: EngineEvents, lock: string): Promise<EngineApi>;
 }
 
 const host: WorkerHost = {
   async start(options, events, lock) {
     await holdLock(lock);
     const engine = new Engine(options, events);
-    // Every result's typed arrays move to the page instead of being copied.
-    const moving = new Proxy(engine, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver);
-        return typeof value === 'function' ? async (...args: unknown[]) => transferring(await value.apply(target, args)) : value;
-      },
-    });
-    return proxy(moving);
+    // The engine's methods only, each moving its result's typed arrays to the page instead of copying them.
+    const call = (name: (typeof ENGINE_METHODS)[number]) => async (...args: unknown[]) => transferring(await (engine[name] as (...a: unknown[]) => unknown)(...args));
+    return proxy(Object.fromEntries(ENGINE_METHODS.map((name) => [name, call(name)])) as EngineApi);
   },
 };
 

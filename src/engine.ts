@@ -106,7 +106,9 @@ export class Engine {
   private readonly kept = new Map<number, KeptRun>();
   private nextRunId = 1;
   private readonly jobs = new Map<number, AbortController>();
-  private readonly probeCache: ProbeCache = {};
+  private readonly probeCache: ProbeCache = new Map();
+  /** Set by `dispose`: a load still under way then frees its session, and no pass starts. */
+  private disposed = false;
 
   constructor(
     private readonly options: EngineOptions,
@@ -226,8 +228,9 @@ export class Engine {
   /** Ends the session and frees everything this engine holds. */
   async dispose(): Promise<void> {
     for (const job of this.jobs.values()) job.abort();
+    this.disposed = true;
     this.release([...this.kept.keys()]);
-    this.probeCache.last = undefined;
+    this.probeCache.clear();
     const session = this.session;
     this.session = undefined;
     this.loading = undefined;
@@ -277,7 +280,12 @@ export class Engine {
       const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
       const graph = this.buildGraph(await weights, config);
       await runtime;
-      this.session = await timed('session', () => this.openSession(graph));
+      const session = await timed('session', () => this.openSession(graph));
+      if (this.disposed) {
+        await session.release();
+        throw released();
+      }
+      this.session = session;
       this.tokenizer = tokenizer;
       this.config = config;
       return { config, device: this.device!, fallbackReason: this.fallbackReason };
@@ -355,6 +363,7 @@ export class Engine {
       [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
     };
     const task = this.queue.then(async () => {
+      if (this.disposed) throw released();
       this.sessionRuns++;
       try {
         return await this.session!.run(feeds);
@@ -382,6 +391,8 @@ export class Engine {
     });
   }
 }
+
+const released = () => new XrayError('aborted', 'The model was released.');
 
 function notFound(model: string, file: string): XrayError {
   return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);

@@ -1,15 +1,25 @@
-// What both sides of the engine worker agree on: XrayErrors cross the boundary with their code
-// (Comlink alone would turn them into plain Errors), and results transfer their typed arrays.
+// What both sides of the engine worker agree on: the engine's methods, XrayErrors that cross the
+// boundary with their code (Comlink alone would turn them into plain Errors), and results that
+// transfer their typed arrays.
 import { transfer, transferHandlers, type TransferHandler } from 'comlink';
+import type { Engine } from './engine.js';
 import { XrayError, type XrayErrorCode } from './errors.js';
 
+/** The engine's methods the page may call. */
+export const ENGINE_METHODS = ['load', 'run', 'lens', 'headVectors', 'hook', 'release', 'probe', 'cancel', 'dispose'] as const;
+
+/** Those methods, each answering with a promise, wherever the engine runs. */
+export type EngineApi = {
+  [K in (typeof ENGINE_METHODS)[number]]: Engine[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
 type Thrown = { value: unknown };
-let spoken = false;
+let installed = false;
 
 /** Makes Comlink carry XrayErrors with their code; both the page and the worker call it before talking. */
 export function carryXrayErrors(): void {
-  if (spoken) return;
-  spoken = true;
+  if (installed) return;
+  installed = true;
   const thrown = transferHandlers.get('throw') as TransferHandler<Thrown, unknown>;
   transferHandlers.set('throw', {
     canHandle: thrown.canHandle,

@@ -48,16 +48,28 @@ export type ResidualsOf = (text: string) => Promise<{ tokens: string[]; truncate
 /** How often progress is reported while training: each report is a message to the page. */
 const PROGRESS_EVERY_MS = 100;
 
-/** One model's last gathered examples, so a job that changes only the probe settings skips the model. */
-export interface ProbeCache {
-  last?: { key: string; examples: ProbeExamples; sentences: number; words: number };
+/** One model's recently gathered examples by task, so a job that changes only the probe settings skips the model. */
+export type ProbeCache = Map<string, Collected>;
+
+interface Collected {
+  examples: ProbeExamples;
+  sentences: number;
+  words: number;
 }
+
+/** How many tasks' examples a model keeps (one a chart, for a few charts on a page). */
+const CACHED_TASKS = 4;
+/** Training's slices: in a worker only a cancel or another pass waits; in the page, the page does. */
+const SLICE_MS = 'WorkerGlobalScope' in globalThis ? 20 : 8;
 
 export async function runProbeJob(job: ProbeJob, residualsOf: ResidualsOf, onProgress: (progress: ProbeProgress) => void, signal: AbortSignal, cache: ProbeCache): Promise<ProbeOutcome> {
   const key = JSON.stringify([job.dataset, job.maxSentences, job.prependBos]);
-  const reuse = cache.last?.key === key;
-  const collected = reuse ? cache.last! : { key, ...(await collect(job, residualsOf, onProgress, signal)) };
-  cache.last = collected;
+  const cached = cache.get(key);
+  const collected = cached ?? (await collect(job, residualsOf, onProgress, signal));
+  cache.delete(key); // re-inserted: the most recently used last
+  cache.set(key, collected);
+  for (const oldest of cache.keys()) if (cache.size > CACHED_TASKS) cache.delete(oldest);
+  const reuse = cached !== undefined;
   const { examples } = collected;
   const { dataset, kinds, folds, epochs, seed } = job;
   const problem = {
@@ -79,8 +91,7 @@ export async function runProbeJob(job: ProbeJob, residualsOf: ResidualsOf, onPro
   const onLayer = (layer: number) => report(layer, latest);
   const results = await runSliced(trainProbes(problem, { kinds, epochs, seed, task: dataset.task, onLayer }), {
     signal,
-    // Longer slices than on a page: nothing waits on this thread but other passes and a cancel.
-    sliceMs: 20,
+    sliceMs: SLICE_MS,
     onSlice: (p) => {
       latest = p;
       if (performance.now() - reported >= PROGRESS_EVERY_MS) report(p.layer, p);
@@ -89,7 +100,7 @@ export async function runProbeJob(job: ProbeJob, residualsOf: ResidualsOf, onPro
   return { results, sentences: collected.sentences, words: collected.words, examples: examples.labels.length, tokens: examples.tokens, passes: reuse ? 0 : collected.sentences };
 }
 
-async function collect(job: ProbeJob, residualsOf: ResidualsOf, onProgress: (progress: ProbeProgress) => void, signal: AbortSignal) {
+async function collect(job: ProbeJob, residualsOf: ResidualsOf, onProgress: (progress: ProbeProgress) => void, signal: AbortSignal): Promise<Collected> {
   const sentences = job.dataset.sentences.slice(0, job.maxSentences);
   const classOf = new Map(job.dataset.labels.map((label, i) => [label, i]));
   const words = sentences.reduce((n, s) => n + s.words.length, 0);

@@ -15,6 +15,6 @@ describe('a CSP without worker-src', () => {
     const run = await controller.run('Still works without a worker');
     expect(run.tokens.join('')).to.equal('Still works without a worker');
     expect(controller.where).to.equal('page');
-    expect(controller.fallbackReason).to.match(/worker could not start.*worker-src/);
+    expect(controller.fallbackReason).to.match(/worker could not start: .*Content Security Policy.*worker-src 'self'/);
   });
 });

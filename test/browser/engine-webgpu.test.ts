@@ -22,5 +22,4 @@ describe('WebGPU failing during a run', () => {
     expect(reasons[0]).to.match(/GPU device lost/);
     await engine.dispose();
   });
-
 });

@@ -14,5 +14,7 @@ export async function rawFiles(ctx, next) {
   const bytes = await readFile(normalize(join(folder, file))).catch(() => undefined);
   if (!bytes) return next();
   ctx.set('content-type', TYPES[ext]);
+  // As a CDN does: the bundle's worker is imported from other origins too (the cross-origin worker test).
+  ctx.set('access-control-allow-origin', '*');
   ctx.body = bytes;
 }
