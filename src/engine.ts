@@ -215,7 +215,11 @@ export class Engine {
     this.jobs.set(jobId, stop);
     try {
       await this.ready();
-      return await runProbeJob(job, (text) => this.residualsOf(text, job.prependBos), onProgress, stop.signal, this.probeCache);
+      // From a worker, each report is a message of its own: the answer waits until the last has arrived.
+      let reported: unknown;
+      const outcome = await runProbeJob(job, (text) => this.residualsOf(text, job.prependBos), (p) => (reported = onProgress(p)), stop.signal, this.probeCache);
+      await reported;
+      return outcome;
     } finally {
       this.jobs.delete(jobId);
     }
