@@ -4,8 +4,7 @@
 import { proxy, wrap } from 'comlink';
 import type { EngineEvents, EngineOptions } from './engine.js';
 import type { WorkerHost } from './engine-worker.js';
-import { XrayError } from './errors.js';
-import { errorText } from './session.js';
+import { errorText, XrayError } from './errors.js';
 import { carryXrayErrors, ENGINE_METHODS, type EngineApi } from './worker-protocol.js';
 
 export type { EngineApi };

@@ -3,12 +3,12 @@
 // arrays, so the same object serves both sides of a worker boundary.
 import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
-import { XrayError } from './errors.js';
+import { errorText, XrayError } from './errors.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
 import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
 import { readSafetensorsHeader } from './safetensors.js';
-import { createSession, EAGER_OUTPUTS, errorText, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
+import { createSession, EAGER_OUTPUTS, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
 import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { timed } from './timing.js';

@@ -35,3 +35,8 @@ export function checkIndex(what: string, value: number, limit: number): void {
     throw new XrayError('out-of-range', `${what} ${value} is out of range: this model has ${what}s 0 to ${limit - 1}.`);
   }
 }
+
+/** An error's message, whatever was thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

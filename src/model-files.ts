@@ -1,7 +1,7 @@
 // Finds a model's files (Hub id or folder URL) and downloads them with progress, keeping each in
 // the Cache API so that a second page load makes no network request.
-import { env as transformersEnv } from '@huggingface/transformers';
 import { XrayError } from './errors.js';
+import { currentSettings } from './settings.js';
 import type { ProgressDetail } from './types.js';
 
 /** The Cache API bucket; bump the suffix if the stored format ever changes. */
@@ -18,9 +18,10 @@ export function modelBaseUrl(model: string): string {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(model)) {
     throw new XrayError('bad-option', `"${model}" is neither a Hub repo id like "openai-community/gpt2" nor a folder path (starting with /, ./, ../ or http).`);
   }
-  // The Hub's host and path layout come from transformers.js, so a page that points it at a mirror moves us too.
-  const path = transformersEnv.remotePathTemplate.replaceAll('{model}', model).replaceAll('{revision}', 'main');
-  return new URL(path, transformersEnv.remoteHost).href;
+  // The Hub's host and layout, as transformers.js builds them; `configure` points both at a mirror.
+  const { remoteHost, remotePathTemplate } = currentSettings();
+  const path = remotePathTemplate!.replaceAll('{model}', model).replaceAll('{revision}', 'main');
+  return new URL(path, remoteHost).href;
 }
 
 export interface FetchOptions {

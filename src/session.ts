@@ -2,10 +2,11 @@
 // (a session runs one request at a time) and outputs left on the GPU until read.
 import * as ortWasm from 'onnxruntime-web/wasm';
 import * as ortWebGpu from 'onnxruntime-web/webgpu';
-import { XrayError } from './errors.js';
+import { errorText, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
 import { DataType, GraphBuilder } from './onnx/graph-builder.js';
 import type { ByteSource } from './safetensors.js';
+import { currentSettings } from './settings.js';
 import { SplitFile } from './split-file.js';
 import type { ResolvedDevice } from './types.js';
 
@@ -56,6 +57,8 @@ async function createNow(model: Uint8Array, files: ExternalFile[], device: Resol
   const { debug = false } = options;
   const freeing = options.freeFiles === true && device === 'wasm';
   const ort = runtimes[device];
+  const { wasmPaths } = currentSettings();
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
   if (device === 'wasm') ort.env.wasm.numThreads = numThreads;
   if (debug) ort.env.logLevel = 'verbose';
   const views = files.map((file) => (file.data instanceof SplitFile ? new SplitFileView(file.data, freeing ? file.reads : undefined) : undefined));
@@ -145,6 +148,3 @@ export function int64Tensor(values: readonly number[], dims: readonly number[] =
   return new ortWasm.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

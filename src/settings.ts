@@ -1,6 +1,5 @@
 // Page-wide settings of the library, set once before the first model loads.
 import { XrayError } from './errors.js';
-import { runtimes } from './session.js';
 
 export interface Settings {
   /**
@@ -20,10 +19,15 @@ export interface Settings {
    * itself; the ESM build finds `src/engine-worker.js` beside itself, which bundlers follow.
    */
   workerUrl?: string;
+  /** Where Hub repo ids are fetched from, as transformers.js's `env.remoteHost`. Default `https://huggingface.co/`. */
+  remoteHost?: string;
+  /** The Hub's folder layout, as transformers.js's `env.remotePathTemplate`. Default `{model}/resolve/{revision}/`. */
+  remotePathTemplate?: string;
 }
 
-const KNOWN: readonly (keyof Settings)[] = ['wasmPaths', 'numThreads', 'worker', 'workerUrl'];
-const settings: Settings = {};
+const KNOWN: readonly (keyof Settings)[] = ['wasmPaths', 'numThreads', 'worker', 'workerUrl', 'remoteHost', 'remotePathTemplate'];
+/** transformers.js's defaults, so a model id finds the same files there and here (a test checks them against it). */
+const settings: Settings = { remoteHost: 'https://huggingface.co/', remotePathTemplate: '{model}/resolve/{revision}/' };
 
 /**
  * Changes page-wide settings; unknown keys are rejected with the list of valid ones.
@@ -36,10 +40,9 @@ export function configure(changes: Settings): void {
   applySettings(changes);
 }
 
-/** Takes settings into this realm (the page's, or a worker's given the page's). */
+/** Takes settings into this realm (the page's, or a worker's given the page's); sessions read them as they start. */
 export function applySettings(changes: Settings): void {
   Object.assign(settings, changes);
-  if (settings.wasmPaths) for (const ort of Object.values(runtimes)) ort.env.wasm.wasmPaths = settings.wasmPaths;
 }
 
 /** The current settings (read-only view). */
