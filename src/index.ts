@@ -1,5 +1,6 @@
 // The library's core: everything but the elements. Importing it registers nothing.
-export { ModelController, DEFAULT_MODEL, type ControllerOptions } from './controller.js';
+export { ModelController, DEFAULT_MODEL, type ControllerOptions, type ProbeOptions } from './controller.js';
+export type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
 export { GraphModelRun, type HookValue, type LazyHook } from './model-run.js';
 export { XrayError, type XrayErrorCode } from './errors.js';
 export { capabilities, type Capabilities } from './capabilities.js';
