@@ -169,7 +169,7 @@ export class ModelController extends EventTarget {
 
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
   retain(): () => void {
-    if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
+    this.reclaimShared();
     this.holders++;
     let held = true;
     return () => {
@@ -190,10 +190,14 @@ export class ModelController extends EventTarget {
     if (this.status !== 'idle') this.setStatus('idle');
   }
 
+  /** Held or used again after a release: it takes its place as the shared one again, if that is free. */
+  private reclaimShared(): void {
+    if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
+  }
+
   private engine(): Promise<EngineHandle> {
     if (this.error?.code === 'bad-option') return Promise.reject(this.error);
-    // Used again after a release: it takes its place as the shared one again, if that is free.
-    if (this.sharedKey && !ModelController.instances.has(this.sharedKey)) ModelController.instances.set(this.sharedKey, this);
+    this.reclaimShared();
     this.loading ??= this.startOnce();
     return this.loading;
   }

@@ -93,9 +93,6 @@ interface KeptRun {
 }
 
 export class Engine {
-  /** How many session runs this engine made. */
-  sessionRuns = 0;
-
   private loading: Promise<LoadedModel> | undefined;
   private session: ort.InferenceSession | undefined;
   private tokenizer: Gpt2Tokenizer | undefined;
@@ -368,7 +365,6 @@ export class Engine {
     };
     const task = this.queue.then(async () => {
       if (this.disposed) throw released();
-      this.sessionRuns++;
       try {
         return await this.session!.run(feeds);
       } catch (error) {
