@@ -186,7 +186,7 @@ export class ModelController extends EventTarget {
    */
   dispose(): void {
     if (this.sharedKey && ModelController.instances.get(this.sharedKey) === this) ModelController.instances.delete(this.sharedKey);
-    this.stopEngine(new XrayError('aborted', 'The model was released.'));
+    this.stopEngine(new XrayError('released', 'The model was released.'));
     if (this.status !== 'idle') this.setStatus('idle');
   }
 
@@ -216,14 +216,14 @@ export class ModelController extends EventTarget {
       const handle = await startEngine(options, events, this.inWorker ?? currentSettings().worker ?? true);
       if (epoch !== this.epoch) {
         void handle.end(); // disposed while the engine started
-        throw new XrayError('aborted', 'The model was released while it loaded.');
+        throw new XrayError('released', 'The model was released while it loaded.');
       }
       this.handle = handle;
       this.where = handle.where;
       if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
       handle.ended.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
       const loaded = await handle.api.load();
-      if (this.handle !== handle) throw new XrayError('aborted', 'The model was released while it loaded.');
+      if (this.handle !== handle) throw new XrayError('released', 'The model was released while it loaded.');
       this.config = loaded.config;
       this.device = loaded.device;
       // Also sent as an event, which may arrive after the load's answer.
@@ -232,7 +232,7 @@ export class ModelController extends EventTarget {
       return handle;
     } catch (cause) {
       const error = cause instanceof XrayError ? cause : new XrayError('session-failed', String(cause), { cause });
-      if (error.code === 'aborted') throw error;
+      if (error.code === 'aborted' || error.code === 'released') throw error;
       this.stopEngine(error);
       this.error = error;
       this.setStatus('error');

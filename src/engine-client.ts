@@ -67,7 +67,7 @@ function lifetime() {
   };
 }
 
-const released = () => new XrayError('aborted', 'The model was released.');
+const released = () => new XrayError('released', 'The model was released.');
 
 async function startInPage(options: EngineOptions, events: EngineEvents, fallbackReason?: string): Promise<EngineHandle> {
   // Loaded only here, so a page whose models run in workers never parses onnxruntime itself (where its bundler splits code).

@@ -252,7 +252,7 @@ export class Engine {
 
   private keptRun(runId: number): KeptRun {
     const run = this.kept.get(runId);
-    if (!run) throw new XrayError('aborted', 'This run was released by the controller (it left its cache of recent runs); run the text again.');
+    if (!run) throw new XrayError('released', 'This run was released by the controller (it left its cache of recent runs); run the text again.');
     return run;
   }
 
@@ -392,7 +392,7 @@ export class Engine {
   }
 }
 
-const released = () => new XrayError('aborted', 'The model was released.');
+const released = () => new XrayError('released', 'The model was released.');
 
 function notFound(model: string, file: string): XrayError {
   return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);

@@ -12,11 +12,13 @@ export type XrayErrorCode =
   | 'missing-tensor' // a tensor GPT-2 needs is not in the file
   | 'shape-mismatch' // a tensor's shape disagrees with config.json
   | 'unsupported-dtype' // a needed tensor is stored in a type the library cannot read
-  | 'empty-text' // run('') has nothing to show
+  | 'empty-text' // run('') or a figure without text: nothing to show
+  | 'no-probe-task' // a probe chart with neither a task nor labelled sentences
+  | 'nothing-to-export' // export asked of a figure that has not drawn yet
   | 'out-of-range' // a layer, head or position outside the model
-  | 'webgpu-unavailable' // device 'webgpu' asked for on a browser without an adapter
   | 'session-failed' // onnxruntime-web could not create or run the session
-  | 'aborted'; // the caller's AbortSignal fired
+  | 'aborted' // the caller's AbortSignal fired, or a newer request superseded this one
+  | 'released'; // the run left the controller's cache, or the controller was disposed
 
 export class XrayError extends Error {
   override name = 'XrayError';

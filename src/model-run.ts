@@ -123,7 +123,7 @@ export class GraphModelRun implements ModelRun {
   }
 
   private checkHeld(): void {
-    if (this.released) throw new XrayError('aborted', `This run's other outputs were freed when it left the controller's cache of recent runs; run the text again.`);
+    if (this.released) throw new XrayError('released', `This run's other outputs were freed when it left the controller's cache of recent runs; run the text again.`);
   }
 
   private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {

@@ -287,7 +287,7 @@ describe('lifetimes', () => {
     const loading = controller.load();
     await waitUntil(() => controller.where, 'the worker started'); // and now loads the model
     controller.dispose();
-    expect((await rejection(loading)).code).to.equal('aborted');
+    expect((await rejection(loading)).code).to.equal('released');
     await waitUntil(() => liveEngines === before, 'the engine ended');
     expect(controller.status).to.equal('idle');
     expect((await controller.run(TEXT)).tokens.join(''), 'it loads again when used again').to.equal(TEXT);
