@@ -6,7 +6,7 @@ import { AttentionHeatmap as AttentionHeatmapElement } from '../components/atten
 import { HeadGrid as HeadGridElement } from '../components/head-grid.js';
 import { LogitLensTable as LogitLensTableElement } from '../components/logit-lens-table.js';
 import { ProbeChart as ProbeChartElement } from '../components/probe-chart.js';
-import type { XrayEventMap } from '../components/shared/events.js';
+import type { XrayEventMap } from '../src/types.js';
 import { XrayModel as XrayModelElement } from '../components/xray-model.js';
 
 /** The typed event name that @lit/react maps to an `on…` prop. */

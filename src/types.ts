@@ -1,4 +1,6 @@
 // The public shapes every figure and analysis reads. Extend, never break.
+import type { XrayErrorCode } from './errors.js';
+import type { HeadRef } from './selection.js';
 
 /** Execution device. `auto` picks WebGPU when an adapter exists, else WASM. */
 export type Device = 'auto' | 'webgpu' | 'wasm';
@@ -59,4 +61,15 @@ export interface ModelRun {
   logitLens(k?: number, positions?: number[]): Promise<TopToken[][][]>;
   /** Top-k of the final distribution at the last position. */
   nextToken(k?: number): TopToken[];
+}
+
+/** Every event a figure fires, by name, with its `detail` (for typed listeners). */
+export interface XrayEventMap {
+  'run-complete': { tokens: string[] };
+  error: { code: XrayErrorCode; message: string };
+  /** `null` when the selection is cleared. */
+  'head-select': HeadRef | null;
+  'token-hover': { position: number | null; token: string | null };
+  'cell-select': { layer: number; head: number; query: number; key: number; value: number } | null;
+  'train-progress': { layer: number; of: number };
 }
