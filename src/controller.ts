@@ -5,7 +5,7 @@ import { startEngine, type EngineApi, type EngineHandle } from './engine-client.
 import type { RunData } from './engine.js';
 import { XrayError } from './errors.js';
 import { modelBaseUrl } from './model-files.js';
-import { GraphModelRun } from './model-run.js';
+import { ModelRun } from './model-run.js';
 import { PassQueue, type QueuedJob } from './pass-queue.js';
 import type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
 import { currentSettings, type Settings } from './settings.js';
@@ -17,7 +17,7 @@ const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
 const RUN_CACHE_SIZE = 16;
 const RUN_CACHE_BYTES = 1 << 30;
 /** How many next tokens every run keeps, so `nextToken(k)` is synchronous for k up to this. */
-const NEXT_TOKEN_K = 50;
+const DEFAULT_TOP_K = 50;
 
 export interface ControllerOptions {
   /** A Hub repo id or a folder URL/path; defaults to `openai-community/gpt2`. */
@@ -65,20 +65,39 @@ export class ModelController extends EventTarget {
 
   readonly model: string;
   readonly requestedDevice: Device;
-  status: ControllerStatus = 'idle';
+  get status(): ControllerStatus {
+    return this.currentStatus;
+  }
   /** The device runs happen on, once loaded. */
-  device: ResolvedDevice | undefined;
-  config: ModelConfig | undefined;
+  get device(): ResolvedDevice | undefined {
+    return this.currentDevice;
+  }
+  get config(): ModelConfig | undefined {
+    return this.loadedConfig;
+  }
   /** Why the controller runs on WASM although WebGPU was wanted, or in the page though a worker was, in words. */
   get fallbackReason(): string | undefined {
     return this.reasons.join(' ') || undefined;
   }
   /** The error that stopped loading, when `status` is `error`. */
-  error: XrayError | undefined;
-  /** How many session runs this controller has asked for (tests check that shared runs cost one). */
-  sessionRuns = 0;
+  get error(): XrayError | undefined {
+    return this.loadError;
+  }
   /** Where the model runs once loaded: in its `worker`, or in the `page`. */
-  where: 'worker' | 'page' | undefined;
+  get where(): 'worker' | 'page' | undefined {
+    return this.startedWhere;
+  }
+  /**
+   * How many session runs this controller has asked for (tests check that shared runs cost one).
+   * @internal
+   */
+  sessionRuns = 0;
+
+  private currentStatus: ControllerStatus = 'idle';
+  private currentDevice: ResolvedDevice | undefined;
+  private loadedConfig: ModelConfig | undefined;
+  private loadError: XrayError | undefined;
+  private startedWhere: 'worker' | 'page' | undefined;
 
   private readonly debug: boolean;
   private readonly inWorker: boolean | undefined;
@@ -87,7 +106,7 @@ export class ModelController extends EventTarget {
   private loading: Promise<EngineHandle> | undefined;
   private handle: EngineHandle | undefined;
   private readonly queue = new PassQueue<EngineHandle>(() => this.engine());
-  private readonly runs = new Map<string, QueuedJob<GraphModelRun, EngineHandle>>();
+  private readonly runs = new Map<string, QueuedJob<ModelRun, EngineHandle>>();
   /** What each finished run in `runs` holds in memory, by the same key. */
   private readonly runBytes = new Map<string, number>();
   private nextJobId = 1;
@@ -100,7 +119,7 @@ export class ModelController extends EventTarget {
     const device = options.device ?? 'auto';
     // A bad option fails the load, not the constructor, so a misconfigured figure shows the
     // message in its box instead of breaking the page's rendering.
-    if (!DEVICES.includes(device)) this.error = new XrayError('bad-option', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`);
+    if (!DEVICES.includes(device)) this.loadError = new XrayError('bad-option', `Unknown device "${device}": use one of ${DEVICES.join(', ')}.`);
     this.model = options.model ?? DEFAULT_MODEL;
     this.requestedDevice = device;
     this.debug = options.debug ?? false;
@@ -113,16 +132,17 @@ export class ModelController extends EventTarget {
   }
 
   /** Runs the model on `text`; identical concurrent calls share one forward pass. */
-  async run(text: string, options: RunOptions = {}): Promise<GraphModelRun> {
+  async run(text: string, options: RunOptions = {}): Promise<ModelRun> {
     if (options.signal?.aborted) throw new XrayError('aborted', 'The run was aborted.');
     if (typeof text !== 'string' || text.length === 0) throw new XrayError('empty-text', 'There is no text to run: type a sentence.');
     const prependBos = options.prependBos ?? false;
-    const key = `${prependBos ? 'bos' : ''}|${text}`;
+    const topK = checkTopK(options.topK);
+    const key = `${prependBos ? 'bos' : ''}|${topK}|${text}`;
     let job = this.runs.get(key);
     if (job) {
       this.runs.delete(key); // re-insert: most recently used last
     } else {
-      const queued = this.queue.add((engine) => this.pass(engine.api, [text], prependBos).then(([run]) => run));
+      const queued = this.queue.add((engine) => this.pass(engine.api, [text], prependBos, topK).then(([run]) => run));
       queued.onDropped = () => this.runs.get(key) === queued && this.forget(key);
       queued.promise.then(
         (run) => {
@@ -143,9 +163,10 @@ export class ModelController extends EventTarget {
    * Runs several texts of one token length in one session run (the graph's batch dimension); each
    * run equals the single run of its text. Not memoised: sweeps run through it.
    */
-  async runBatch(texts: string[], options: RunOptions = {}): Promise<GraphModelRun[]> {
+  async runBatch(texts: string[], options: RunOptions = {}): Promise<ModelRun[]> {
     if (texts.length === 0 || texts.some((t) => typeof t !== 'string' || t.length === 0)) throw new XrayError('empty-text', 'A batch needs at least one text, and no empty text.');
-    return this.queue.add((engine) => this.pass(engine.api, texts, options.prependBos ?? false)).join(options.signal);
+    const topK = checkTopK(options.topK);
+    return this.queue.add((engine) => this.pass(engine.api, texts, options.prependBos ?? false, topK)).join(options.signal);
   }
 
   /**
@@ -196,14 +217,14 @@ export class ModelController extends EventTarget {
   }
 
   private engine(): Promise<EngineHandle> {
-    if (this.error?.code === 'bad-option') return Promise.reject(this.error);
+    if (this.loadError?.code === 'bad-option') return Promise.reject(this.loadError);
     this.reclaimShared();
     this.loading ??= this.startOnce();
     return this.loading;
   }
 
   private async startOnce(): Promise<EngineHandle> {
-    this.error = undefined;
+    this.loadError = undefined;
     this.setStatus('loading');
     try {
       const events = {
@@ -219,13 +240,13 @@ export class ModelController extends EventTarget {
         throw new XrayError('released', 'The model was released while it loaded.');
       }
       this.handle = handle;
-      this.where = handle.where;
+      this.startedWhere = handle.where;
       if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
       handle.ended.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));
       const loaded = await handle.api.load();
       if (this.handle !== handle) throw new XrayError('released', 'The model was released while it loaded.');
-      this.config = loaded.config;
-      this.device = loaded.device;
+      this.loadedConfig = loaded.config;
+      this.currentDevice = loaded.device;
       // Also sent as an event, which may arrive after the load's answer.
       if (loaded.fallbackReason) this.fallBack(loaded.fallbackReason);
       this.setStatus('ready');
@@ -234,7 +255,7 @@ export class ModelController extends EventTarget {
       const error = cause instanceof XrayError ? cause : new XrayError('session-failed', String(cause), { cause });
       if (error.code === 'aborted' || error.code === 'released') throw error;
       this.stopEngine(error);
-      this.error = error;
+      this.loadError = error;
       this.setStatus('error');
       throw error;
     }
@@ -253,27 +274,27 @@ export class ModelController extends EventTarget {
       void handle.end();
       // A crash is an error the figures show; a release is not.
       if (error.code === 'session-failed') {
-        this.error = error;
+        this.loadError = error;
         this.setStatus('error');
       }
     }
   }
 
   /** One session run over `texts`, as runs of this controller. */
-  private async pass(api: EngineApi, texts: string[], prependBos: boolean): Promise<GraphModelRun[]> {
+  private async pass(api: EngineApi, texts: string[], prependBos: boolean, topK: number): Promise<ModelRun[]> {
     this.sessionRuns++;
-    const data = await api.run(texts, { prependBos, topK: NEXT_TOKEN_K });
+    const data = await api.run(texts, { prependBos, topK });
     return data.map((run, i) => this.toRun(api, texts[i], run));
   }
 
-  private toRun(api: EngineApi, text: string, data: RunData): GraphModelRun {
-    this.device = data.device;
+  private toRun(api: EngineApi, text: string, data: RunData): ModelRun {
+    this.currentDevice = data.device;
     // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
     const counted = <T>(work: (engine: EngineApi) => Promise<T>) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join();
     const release = () => void api.release([data.id]).catch(() => undefined);
-    const run = new GraphModelRun(text, data, this.config!, {
+    const run = new ModelRun(text, data, this.config!, {
       lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k)),
-      headVectors: (ids, head) => counted((engine) => engine.headVectors(ids, head)),
+      headVectors: (ids, heads) => counted((engine) => engine.headVectors(ids, heads)),
       hook: (name) => api.hook(data.id, name),
       release,
     });
@@ -303,9 +324,15 @@ export class ModelController extends EventTarget {
   }
 
   private setStatus(status: ControllerStatus): void {
-    this.status = status;
+    this.currentStatus = status;
     this.dispatchEvent(new CustomEvent('status', { detail: { status } }));
   }
+}
+
+/** The number of next tokens a run keeps: `topK`, or the default. */
+function checkTopK(topK = DEFAULT_TOP_K): number {
+  if (!Number.isInteger(topK) || topK < 1) throw new XrayError('bad-option', `topK must be a whole number of at least 1, not ${topK}.`);
+  return topK;
 }
 
 /** Releases what the engine keeps of runs the page no longer holds. */

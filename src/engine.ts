@@ -13,7 +13,7 @@ import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { timed } from './timing.js';
 import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
-import type { Device, ModelConfig, ProgressDetail, ResolvedDevice, TopToken } from './types.js';
+import type { Device, HookValue, ModelConfig, ProgressDetail, ResolvedDevice, TopToken } from './types.js';
 import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
 
@@ -66,11 +66,6 @@ export interface RunData {
   device: ResolvedDevice;
 }
 
-/** A hook's values and their dims, batch dimension removed. */
-export interface HookValue {
-  dims: number[];
-  data: Float32Array;
-}
 
 /** The ONNX model and the weight buffers its initializers point into. */
 interface Graph {
@@ -171,10 +166,10 @@ export class Engine {
     return layers.map((_, l) => positions.map((_, p) => this.topTokens(probs, top, (l * positions.length + p) * k, k)));
   }
 
-  /** `hook_z` ([T, dHead]) and `hook_result` ([T, D]) of one flat head `layer * nHead + head`. */
-  async headVectors(ids: number[], head: number): Promise<{ z: Float32Array; result: Float32Array }> {
+  /** `hook_z` ([k, T, dHead]) and `hook_result` ([k, T, D]) of flat heads `layer * nHead + head`. */
+  async headVectors(ids: number[], heads: number[]): Promise<{ z: Float32Array; result: Float32Array }> {
     await this.ready();
-    const out = await this.forward([ids], { heads: [head] });
+    const out = await this.forward([ids], { heads });
     const [z, result] = (await take(out, [GraphOutput.z, GraphOutput.result])) as [Float32Array, Float32Array];
     return { z, result };
   }

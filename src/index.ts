@@ -1,11 +1,35 @@
-// The library's core: everything but the elements. Importing it registers nothing.
+// The library's core: everything but the elements. Importing it registers nothing. Every public
+// type is exported from here (and again from the package root).
 export { ModelController, DEFAULT_MODEL, type ControllerOptions, type ProbeOptions } from './controller.js';
-export type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
-export { GraphModelRun, type HookValue, type LazyHook } from './model-run.js';
+export { ModelRun } from './model-run.js';
+export type * from './types.js';
 export { XrayError, type XrayErrorCode } from './errors.js';
+export { configure, type Settings } from './settings.js';
 export { capabilities, type Capabilities } from './capabilities.js';
+
+// Data mode: the shapes a page sets on an element instead of running a model.
+export { attentionSource, logitLensSource, type AttentionData, type AttentionSource, type LogitLensData } from './data.js';
+export { parseProbeResults, type ProbeLayerResult, type ProbeResults, type ProbeResultsData } from './probes/results.js';
+export { SelectionHub, type HeadRef, type SelectionState } from './selection.js';
+
+// Analyses, usable without an element: score and rank heads, read a logit lens, train probes.
+export {
+  HEAD_SCORES,
+  bosScore,
+  duplicateTokenScore,
+  findTokenPosition,
+  inductionScore,
+  previousTokenScore,
+  rankHeads,
+  tokenToTokenScores,
+  topKeys,
+  type HeadScoreKind,
+  type RankedHead,
+} from './analysis/head-scores.js';
+export { firstTop1Layers, matchesTarget, targetHits, type TargetHit } from './analysis/logit-lens.js';
+export type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
+
+// The model's graph and weights, for those who build on the engine itself.
 export { GraphInput, GraphOutput, buildGpt2Graph } from './gpt2-graph.js';
 export { readSafetensorsHeader, tensorAsFloat32, type ByteSource, type SafetensorsTable, type TensorInfo } from './safetensors.js';
 export { parseGpt2Config } from './config.js';
-export type * from './types.js';
-export { configure, type Settings } from './settings.js';

@@ -1,40 +1,48 @@
 // The result of one forward pass, on the page: attention and residual read synchronously from
 // arrays the engine transferred; everything costly (logit lens, per-head vectors, other hooks) is
 // fetched from the engine only when a figure asks.
-import type { HookValue, RunData } from './engine.js';
+import type { RunData } from './engine.js';
 import { checkIndex, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
-import type { ModelConfig, ModelRun, TopToken } from './types.js';
-
-export type { HookValue };
+import type { HookName, HookValue, ModelConfig, TopToken } from './types.js';
 
 /** What a run asks of the engine that made it (each call queued by its controller). */
 export interface RunBackend {
   /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
   lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]>;
-  /** hook_z and hook_result of one flat head `layer * nHead + head`, for these ids. */
-  headVectors(ids: number[], head: number): Promise<{ z: Float32Array; result: Float32Array }>;
+  /** hook_z ([k, T, dHead]) and hook_result ([k, T, D]) of flat heads `layer * nHead + head`, for these ids. */
+  headVectors(ids: number[], heads: number[]): Promise<{ z: Float32Array; result: Float32Array }>;
+  /** One of the outputs the engine kept of this run. */
   hook(name: string): Promise<HookValue>;
-  /** The engine may forget this run's lazy outputs. */
+  /** The engine may forget this run's kept outputs. */
   release(): void;
 }
 
-/** Outputs a caller may read through `hook(name)`. */
-export type LazyHook = typeof GraphOutput.embed | typeof GraphOutput.posEmbed | typeof GraphOutput.attnOut | typeof GraphOutput.mlpOut | typeof GraphOutput.lnFinalScale | typeof GraphOutput.logits;
+/** Per-block hooks, each stacked over the layers as `blocks.*.{name}` or one layer's as `blocks.{l}.{name}`. */
+const BLOCK_HOOKS = ['hook_resid_pre', 'hook_resid_post', 'attn.hook_pattern', 'hook_attn_out', 'hook_mlp_out', 'attn.hook_z', 'attn.hook_result'] as const;
+/** Hooks of the whole model, as the graph names them. */
+const MODEL_HOOKS = [GraphOutput.embed, GraphOutput.posEmbed, GraphOutput.lnFinalScale, GraphOutput.logits] as const;
 
-export class GraphModelRun implements ModelRun {
+/**
+ * The result of one forward pass over one text, made by `ModelController.run`. Arrays are views the
+ * caller must not mutate.
+ */
+export class ModelRun {
   /** The most memory one logit-lens pass may give its vocabulary-wide softmax rows. */
   static lensPassBytes = 256 * 2 ** 20;
 
   readonly text: string;
+  /** Display text of each token, e.g. `' cat'`. */
   readonly tokens: string[];
   readonly ids: number[];
+  /** True when the text was longer than the context and was cut to `nCtx` tokens. */
   readonly truncated: boolean;
   readonly config: ModelConfig;
   private readonly data: RunData;
   private readonly backend: RunBackend;
   private readonly lensCache = new Map<string, Promise<TopToken[][][]>>();
   private readonly hookCache = new Map<string, Promise<HookValue>>();
+  private allHeads: Promise<{ z: Float32Array; result: Float32Array }> | undefined;
   private released = false;
 
   constructor(text: string, data: RunData, config: ModelConfig, backend: RunBackend) {
@@ -47,6 +55,7 @@ export class GraphModelRun implements ModelRun {
     this.config = config;
   }
 
+  /** The number of tokens, T. */
   get length(): number {
     return this.ids.length;
   }
@@ -56,6 +65,7 @@ export class GraphModelRun implements ModelRun {
     return this.data.pattern.byteLength + this.data.residual.byteLength;
   }
 
+  /** T×T pattern of one head; row = query position; zeros above the diagonal. */
   attention(layer: number, head: number): Float32Array {
     const { nLayer, nHead } = this.config;
     checkIndex('layer', layer, nLayer);
@@ -65,15 +75,17 @@ export class GraphModelRun implements ModelRun {
     return this.data.pattern.subarray(offset, offset + size);
   }
 
+  /** T×D residual stream entering block `layer`; `layer = nLayer` is the last block's output, before `ln_f`. */
   residual(layer: number): Float32Array {
     checkIndex('layer', layer, this.config.nLayer + 1);
     const size = this.length * this.config.dModel;
     return this.data.residual.subarray(layer * size, (layer + 1) * size);
   }
 
+  /** Top-k of the final distribution at the last position (k up to the run's `topK`, 50 unless asked). */
   nextToken(k = 10): TopToken[] {
     const available = this.data.next.length;
-    if (k > available) throw new XrayError('out-of-range', `nextToken(${k}) asks for more than the ${available} tokens this run kept.`);
+    if (k > available) throw new XrayError('out-of-range', `nextToken(${k}) asks for more than the ${available} tokens this run kept: pass { topK: ${k} } to run().`);
     return this.data.next.slice(0, k);
   }
 
@@ -99,20 +111,31 @@ export class GraphModelRun implements ModelRun {
   async headVectors(layer: number, head: number): Promise<{ z: Float32Array; result: Float32Array }> {
     checkIndex('layer', layer, this.config.nLayer);
     checkIndex('head', head, this.config.nHead);
-    return this.backend.headVectors(this.ids, layer * this.config.nHead + head);
+    return this.backend.headVectors(this.ids, [layer * this.config.nHead + head]);
   }
 
-  /** Any other hook of this run, e.g. `blocks.*.hook_mlp_out` as [L, T, D]; fetched from the engine once. */
-  async hook(name: LazyHook): Promise<HookValue> {
-    if (!this.data.hooks.includes(name)) throw new XrayError('bad-option', `Unknown hook "${name}": choose one of ${this.data.hooks.join(', ')}.`);
-    let value = this.hookCache.get(name);
-    if (!value) {
-      this.checkHeld();
-      value = this.backend.hook(name);
-      this.hookCache.set(name, value);
-      value.catch(() => this.hookCache.delete(name));
+  /**
+   * Any activation by its TransformerLens name, as `{ dims, data }`: `hook_embed` and `hook_pos_embed`
+   * [T, D], `ln_final.hook_scale` [T, 1], `logits` [V] (the last position's), and each block hook
+   * stacked over the layers (`blocks.*.hook_mlp_out` [L, T, D], `blocks.*.attn.hook_pattern`
+   * [L, H, T, T], `blocks.*.attn.hook_z` [L, H, T, dHead], `blocks.*.hook_resid_pre` [L + 1, T, D],
+   * its last being the last block's resid_post) or of one layer (`blocks.3.hook_mlp_out` [T, D]).
+   */
+  async hook(name: HookName): Promise<HookValue> {
+    const block = /^blocks\.(\*|\d+)\.(.+)$/.exec(name);
+    if (!block) {
+      if (!(MODEL_HOOKS as readonly string[]).includes(name)) throw unknownHook(name);
+      return this.keptHook(name);
     }
-    return value;
+    const [, layer, hook] = block;
+    if (!(BLOCK_HOOKS as readonly string[]).includes(hook)) throw unknownHook(name);
+    const { nLayer } = this.config;
+    if (layer !== '*') checkIndex('layer', Number(layer), nLayer);
+    const stacked = await this.blockHook(hook as (typeof BLOCK_HOOKS)[number]);
+    if (layer === '*') return stacked;
+    const [, ...dims] = stacked.dims;
+    const size = stacked.data.length / stacked.dims[0];
+    return { dims, data: stacked.data.subarray(Number(layer) * size, (Number(layer) + 1) * size) };
   }
 
   /** Lets the engine free what it keeps of this run for `hook()`; attention, residual and the extra passes stay. */
@@ -126,11 +149,48 @@ export class GraphModelRun implements ModelRun {
     if (this.released) throw new XrayError('released', `This run's other outputs were freed when it left the controller's cache of recent runs; run the text again.`);
   }
 
+  /** A block hook stacked over the layers: from this run's own arrays, the engine's kept outputs, or a pass over every head. */
+  private async blockHook(hook: (typeof BLOCK_HOOKS)[number]): Promise<HookValue> {
+    const { nLayer: L, nHead: H, dModel: D } = this.config;
+    const T = this.length;
+    switch (hook) {
+      case 'hook_resid_pre':
+        return { dims: [L + 1, T, D], data: this.data.residual };
+      case 'hook_resid_post':
+        return { dims: [L, T, D], data: this.data.residual.subarray(T * D) };
+      case 'attn.hook_pattern':
+        return { dims: [L, H, T, T], data: this.data.pattern };
+      case 'hook_attn_out':
+        return this.keptHook(GraphOutput.attnOut);
+      case 'hook_mlp_out':
+        return this.keptHook(GraphOutput.mlpOut);
+      case 'attn.hook_z':
+      case 'attn.hook_result': {
+        const all = (this.allHeads ??= this.backend.headVectors(this.ids, Array.from({ length: L * H }, (_, i) => i)));
+        all.catch(() => (this.allHeads = undefined));
+        const { z, result } = await all;
+        return hook === 'attn.hook_z' ? { dims: [L, H, T, D / H], data: z } : { dims: [L, H, T, D], data: result };
+      }
+    }
+  }
+
+  /** An output the engine kept of this run, fetched once. */
+  private keptHook(name: string): Promise<HookValue> {
+    let value = this.hookCache.get(name);
+    if (!value) {
+      this.checkHeld();
+      value = this.backend.hook(name);
+      this.hookCache.set(name, value);
+      value.catch(() => this.hookCache.delete(name));
+    }
+    return value;
+  }
+
   private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {
     const layers = Array.from({ length: this.config.nLayer + 1 }, (_, l) => l);
     // The lens softmaxes (L+1)·positions rows of the vocabulary at once: passes over slices of the
     // positions keep that under lensPassBytes (a whole GPT-2 text of 1,024 tokens would need 2.7 GB).
-    const perPass = Math.max(1, Math.floor(GraphModelRun.lensPassBytes / (4 * this.config.vocabSize * layers.length)));
+    const perPass = Math.max(1, Math.floor(ModelRun.lensPassBytes / (4 * this.config.vocabSize * layers.length)));
     const slices: TopToken[][][][] = [];
     for (let start = 0; start < positions.length; start += perPass) {
       const slice = positions.slice(start, start + perPass);
@@ -139,3 +199,13 @@ export class GraphModelRun implements ModelRun {
     return layers.map((l) => slices.flatMap((slice) => slice[l]));
   }
 }
+
+function unknownHook(name: string): XrayError {
+  const names = [...MODEL_HOOKS, ...BLOCK_HOOKS.map((hook) => `blocks.*.${hook}`)].join(', ');
+  return new XrayError('bad-option', `Unknown hook "${name}": choose one of ${names} (or blocks.{layer}.… for one layer).`);
+}
+
+/** @deprecated The old name of `ModelRun`. */
+export const GraphModelRun = ModelRun;
+/** @deprecated The old name of `ModelRun`. */
+export type GraphModelRun = ModelRun;

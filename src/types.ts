@@ -42,25 +42,21 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Put `<|endoftext|>` first, as TransformerLens does by default. */
   prependBos?: boolean;
+  /** How many next tokens `nextToken(k)` can give (default 50). */
+  topK?: number;
 }
 
-/** The result of one forward pass over one text. Arrays are views the caller must not mutate. */
-export interface ModelRun {
-  readonly text: string;
-  /** Display text of each token, e.g. `' cat'`. */
-  readonly tokens: string[];
-  readonly ids: number[];
-  /** True when the text was longer than the context and was cut to `nCtx` tokens. */
-  readonly truncated: boolean;
-  readonly config: ModelConfig;
-  /** T×T pattern of one head; row = query position; zeros above the diagonal. */
-  attention(layer: number, head: number): Float32Array;
-  /** T×D residual stream entering block `layer`; `layer = nLayer` is the last block's output, before `ln_f`. */
-  residual(layer: number): Float32Array;
-  /** Top-k of the logit lens, indexed `[layer 0..nLayer][position][rank]`. */
-  logitLens(k?: number, positions?: number[]): Promise<TopToken[][][]>;
-  /** Top-k of the final distribution at the last position. */
-  nextToken(k?: number): TopToken[];
+export type { ModelRun } from './model-run.js';
+
+/** Hooks that belong to each block: `blocks.*.{hook}` stacks the layers, `blocks.{l}.{hook}` is one layer. */
+export type BlockHookName = 'hook_resid_pre' | 'hook_resid_post' | 'attn.hook_pattern' | 'hook_attn_out' | 'hook_mlp_out' | 'attn.hook_z' | 'attn.hook_result';
+/** Every activation `run.hook(name)` reads, by its TransformerLens name. */
+export type HookName = 'hook_embed' | 'hook_pos_embed' | 'ln_final.hook_scale' | 'logits' | `blocks.${'*' | number}.${BlockHookName}`;
+
+/** An activation and its dims (no batch dimension). */
+export interface HookValue {
+  dims: number[];
+  data: Float32Array;
 }
 
 /** Every event a figure fires, by name, with its `detail` (for typed listeners). */

@@ -2,7 +2,7 @@
 // input getting its own error.
 import { expect } from '@open-wc/testing';
 import { ModelController } from '../../src/controller.js';
-import { GraphModelRun } from '../../src/model-run.js';
+import { ModelRun } from '../../src/model-run.js';
 import { XrayError, type XrayErrorCode } from '../../src/errors.js';
 import { CACHE_NAME } from '../../src/model-files.js';
 import type { ProgressDetail } from '../../src/types.js';
@@ -120,6 +120,27 @@ describe('ModelController', () => {
     expect((await kept).tokens.join('')).to.equal('An aborted text');
   });
 
+  it('keeps 50 next tokens by default and as many as topK asks, saying so when a figure asks for more', async () => {
+    const controller = wasm('tiny');
+    const run = await controller.run(TEXT);
+    expect(run).to.be.instanceOf(ModelRun);
+    expect(run.nextToken(50)).to.have.length(50);
+    expect(() => run.nextToken(51)).to.throw(XrayError, /pass \{ topK: 51 \} to run\(\)/);
+    const wider = await controller.run(TEXT, { topK: 200 });
+    expect(wider).not.to.equal(run);
+    expect(wider.nextToken(200).slice(0, 50)).to.deep.equal(run.nextToken(50));
+    await expectError(controller.run(TEXT, { topK: 0 }), 'bad-option', /topK/);
+  });
+
+  it('has read-only status, device, config, error and fallbackReason', async () => {
+    const controller = wasm('tiny');
+    await controller.load();
+    for (const name of ['status', 'device', 'config', 'error', 'fallbackReason', 'where'] as const) {
+      expect(() => Object.assign(controller, { [name]: 'changed' }), name).to.throw(TypeError);
+    }
+    expect(controller.status).to.equal('ready');
+  });
+
   it('cuts text longer than the context to n_positions tokens and says so', async () => {
     const controller = wasm('tiny-bf16'); // n_positions = 32
     const run = await controller.run('word '.repeat(100));
@@ -132,14 +153,14 @@ describe('ModelController', () => {
     const whole = await (await wasm('tiny').run(TEXT)).logitLens(3);
     const controller = wasm('tiny');
     const run = await controller.run(TEXT);
-    const budget = GraphModelRun.lensPassBytes;
-    GraphModelRun.lensPassBytes = 4 * 50257 * 3 * 4; // four positions of the three residual layers per pass
+    const budget = ModelRun.lensPassBytes;
+    ModelRun.lensPassBytes = 4 * 50257 * 3 * 4; // four positions of the three residual layers per pass
     try {
       const before = controller.sessionRuns;
       expect(await run.logitLens(3)).to.deep.equal(whole);
       expect(controller.sessionRuns - before).to.equal(Math.ceil(run.ids.length / 4));
     } finally {
-      GraphModelRun.lensPassBytes = budget;
+      ModelRun.lensPassBytes = budget;
     }
   });
 

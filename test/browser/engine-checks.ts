@@ -3,7 +3,8 @@
 import { expect } from '@open-wc/testing';
 import { ModelController } from '../../src/controller.js';
 import { GraphOutput } from '../../src/gpt2-graph.js';
-import type { ResolvedDevice } from '../../src/types.js';
+import type { XrayError } from '../../src/errors.js';
+import type { HookName, ResolvedDevice } from '../../src/types.js';
 import { fixture, loadFixture, maxAbsDiff, rowOf, topIndices, type FixtureModel } from './support.js';
 
 const TEXT = 'The cat sat on the mat because it was tired.';
@@ -78,6 +79,36 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     const { z, result } = await run.headVectors(layer, head);
     expect(maxAbsDiff(z, ref.z[layer][head])).to.be.below(ATTENTION_TOLERANCE);
     expect(maxAbsDiff(result, ref.result[layer][head])).to.be.below(ATTENTION_TOLERANCE);
+  });
+
+  it('reads every activation by its TransformerLens name, stacked or one layer, as { dims, data }', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const T = run.ids.length;
+    const { nLayer: L, nHead: H, dModel: D } = model.config;
+    const dh = D / H;
+    const flat = (arrays: Float64Array[]) => Float64Array.from(arrays.flatMap((a) => [...a]));
+    const expectHook = async (name: HookName, dims: number[], expected: Float64Array) => {
+      const value = await run.hook(name);
+      expect(value.dims, name).to.deep.equal(dims);
+      expect(value.data.length, name).to.equal(expected.length);
+      expect(maxAbsDiff(value.data, expected), name).to.be.below(ATTENTION_TOLERANCE);
+    };
+    await expectHook('blocks.*.hook_resid_pre', [L + 1, T, D], flat(ref.residPre));
+    await expectHook('blocks.*.hook_resid_post', [L, T, D], flat(ref.residPre.slice(1)));
+    await expectHook('blocks.*.attn.hook_pattern', [L, H, T, T], flat(ref.pattern.flat()));
+    await expectHook('blocks.*.attn.hook_z', [L, H, T, dh], flat(ref.z.flat()));
+    await expectHook('blocks.*.attn.hook_result', [L, H, T, D], flat(ref.result.flat()));
+    await expectHook('blocks.*.hook_mlp_out', [L, T, D], flat(ref.mlpOut));
+    await expectHook(`blocks.${L - 1}.hook_attn_out`, [T, D], ref.attnOut[L - 1]);
+    await expectHook('blocks.0.attn.hook_pattern', [H, T, T], flat(ref.pattern[0]));
+    await expectHook(`blocks.${L - 1}.attn.hook_z`, [H, T, dh], flat(ref.z[L - 1]));
+    await expectHook('hook_embed', [T, D], ref.embed);
+    await expectHook('ln_final.hook_scale', [T, 1], ref.lnFinalScale);
+    for (const bad of ['blocks.*.hook_q', 'hook_nothing', `blocks.${L}.hook_mlp_out`]) {
+      const error = await run.hook(bad as HookName).then(() => undefined, (e: XrayError) => e);
+      expect(error?.code, bad).to.equal(bad.startsWith(`blocks.${L}`) ? 'out-of-range' : 'bad-option');
+    }
   });
 
   it('reads the logit lens of every layer and position against the reference', async () => {
