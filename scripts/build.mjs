@@ -1,8 +1,9 @@
 // npm run build: custom-elements.json (the analyzer), dist/ as ESM + .d.ts (tsc), and
 // dist/transformer-xray.bundle.js, one module with lit, transformers.js and onnxruntime-web inside,
-// with its engine worker (dist/transformer-xray.worker.js) and onnxruntime's runtime files beside it.
+// with its engine worker (dist/transformer-xray.worker.js) and onnxruntime's runtime files beside it;
+// and the `transformer-xray` command, dist/cli/transformer-xray.js.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { ORT_DIST, ORT_RUNTIME_FILES } from './ort-runtime.mjs';
 
@@ -30,4 +31,17 @@ await build({
 
 // onnxruntime's runtime files, beside the bundle, which tells onnxruntime to look there.
 for (const file of ORT_RUNTIME_FILES) copyFileSync(new URL(file, ORT_DIST), `dist/${file}`);
-console.log('built dist/ and dist/transformer-xray.bundle.js');
+
+// The command, one file with the few src modules it reuses inside (its entry keeps its #! line), so it
+// runs with `npx` whatever the layout of dist/.
+await build({
+  entryPoints: { 'cli/transformer-xray': 'cli/transformer-xray.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+chmodSync('dist/cli/transformer-xray.js', 0o755);
+console.log('built dist/, dist/transformer-xray.bundle.js and dist/cli/transformer-xray.js');

@@ -15,13 +15,27 @@ export function isFolderPath(model: string): boolean {
 /** The URL of the folder holding `config.json` and friends, with a trailing slash. */
 export function modelBaseUrl(model: string): string {
   if (isFolderPath(model)) return new URL(model.endsWith('/') ? model : `${model}/`, globalThis.location?.href).href;
-  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(model)) {
+  if (!isRepoId(model)) {
     throw new XrayError('bad-option', `"${model}" is neither a Hub repo id like "openai-community/gpt2" nor a folder path (starting with /, ./, ../ or http).`);
   }
-  // The Hub's host and layout, as transformers.js builds them; `configure` points both at a mirror.
-  const { remoteHost, remotePathTemplate } = currentSettings();
-  const path = remotePathTemplate!.replaceAll('{model}', model).replaceAll('{revision}', 'main');
-  return new URL(path, remoteHost).href;
+  return hubFolderUrl(model);
+}
+
+/** The files a model folder holds, in the order they are loaded. */
+export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors'] as const;
+
+/** A Hub repo id: `name` or `owner/name`. */
+export function isRepoId(model: string): boolean {
+  return /^[\w.-]+(\/[\w.-]+)?$/.test(model);
+}
+
+/**
+ * The folder of a Hub repo at a revision, as transformers.js builds it from the host and the path
+ * template; `configure` points both at a mirror. A host with a path (a mirror's prefix) keeps it.
+ */
+export function hubFolderUrl(id: string, revision = 'main', host = currentSettings().remoteHost!): string {
+  const path = currentSettings().remotePathTemplate!.replaceAll('{model}', id).replaceAll('{revision}', encodeURIComponent(revision));
+  return new URL(path, host.endsWith('/') ? host : `${host}/`).href;
 }
 
 export interface FetchOptions {
