@@ -34,8 +34,14 @@ export interface ReferenceOutputs {
   logits: Float64Array;
 }
 
+/** Interventions on the forward pass, as TransformerLens hooks would make them. */
+export interface ReferenceOptions {
+  /** Heads whose `hook_z` is zeroed (so their `hook_result` is zero too); their pattern is left as computed. */
+  ablate?: { layer: number; head: number }[];
+}
+
 /** Runs GPT-2 on one sequence of token ids and returns every hook value in float64. */
-export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config: ModelConfig, ids: number[]): ReferenceOutputs {
+export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config: ModelConfig, ids: number[], options: ReferenceOptions = {}): ReferenceOutputs {
   const weights = gpt2Weights(table, config);
   const load = (info: TensorInfo) => tensorAsFloat32(bytes, info);
   const { nHead: H, dModel: D, vocabSize: V, layerNormEps: eps } = config;
@@ -55,9 +61,17 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
   let x = add(embed, posEmbed);
 
   const out: Omit<ReferenceOutputs, 'embed' | 'posEmbed' | 'lnFinalScale' | 'logits'> = {
-    residPre: [], attnScores: [], pattern: [], z: [], result: [], attnOut: [], residMid: [], mlpPost: [], mlpOut: [],
+    residPre: [],
+    attnScores: [],
+    pattern: [],
+    z: [],
+    result: [],
+    attnOut: [],
+    residMid: [],
+    mlpPost: [],
+    mlpOut: [],
   };
-  for (const block of weights.blocks) {
+  for (const [layer, block] of weights.blocks.entries()) {
     out.residPre.push(x);
 
     // Attention. c_attn's output row is [q | k | v], each D wide; head h owns columns h*dh..(h+1)*dh of each.
@@ -89,6 +103,7 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
           for (let d = 0; d < dh; d++) z[i * dh + d] += p * qkv[j * 3 * D + 2 * D + h * dh + d];
         }
       }
+      if (options.ablate?.some((a) => a.layer === layer && a.head === h)) z.fill(0);
       // Head h's share of c_proj: rows h*dh..(h+1)*dh of W_O.
       const result = new Float64Array(T * D);
       for (let i = 0; i < T; i++) {
@@ -149,14 +164,7 @@ function add(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** LayerNorm over each row: population variance; `scale` is sqrt(var + eps), the divisor. */
-function layerNorm(
-  x: Float64Array,
-  T: number,
-  D: number,
-  affine: Affine,
-  load: (info: TensorInfo) => Float32Array,
-  eps: number,
-): { out: Float64Array; scale: Float64Array } {
+function layerNorm(x: Float64Array, T: number, D: number, affine: Affine, load: (info: TensorInfo) => Float32Array, eps: number): { out: Float64Array; scale: Float64Array } {
   const weight = load(affine.weight);
   const bias = load(affine.bias);
   const out = new Float64Array(T * D);
@@ -175,14 +183,7 @@ function layerNorm(
 }
 
 /** Conv1D: `x @ W + b` with W stored [in, out]. */
-function linear(
-  x: Float64Array,
-  T: number,
-  inDim: number,
-  outDim: number,
-  affine: Affine,
-  load: (info: TensorInfo) => Float32Array,
-): Float64Array {
+function linear(x: Float64Array, T: number, inDim: number, outDim: number, affine: Affine, load: (info: TensorInfo) => Float32Array): Float64Array {
   const weight = load(affine.weight);
   const bias = load(affine.bias);
   const out = new Float64Array(T * outDim);
