@@ -260,7 +260,12 @@ const api = {
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });
     await controller.run('The cat sat on the mat because it was tired');
-    const steps = Object.fromEntries(performance.getEntriesByType('measure').filter((m) => m.name.startsWith('xray:')).map((m) => [m.name.slice(5), Math.round(m.duration)]));
+    const steps = Object.fromEntries(
+      performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('xray:'))
+        .map((m) => [m.name.slice(5), Math.round(m.duration)]),
+    );
     return { msSincePageStart: performance.now(), device: controller.device, steps };
   },
 
@@ -335,7 +340,10 @@ const api = {
     }
     const last = keys[keys.length - 1];
     const T = tokens[tokens.length - 1];
-    const ideal = idealQueue(keys, tokens.map((t) => byT.get(t)!));
+    const ideal = idealQueue(
+      keys,
+      tokens.map((t) => byT.get(t)!),
+    );
     return { where: controller.where, typingMs: last - keys[0], nominalMs: (keys.length - 1) * keyMs, sessionRuns, latencyMs: paintedAt - last, tokens: T, passMs: byT.get(T)!, ideal, ...blocked };
   },
 

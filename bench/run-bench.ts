@@ -11,7 +11,10 @@ import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
 /** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive. */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const wanted = (part: string) => !only || only.includes(part);
 const REPEATS = quick ? 3 : 7;
 
@@ -104,7 +107,12 @@ interface FirstRun {
 async function firstRun(page: Page): Promise<FirstRun> {
   const run = await call<FirstRun>(page, 'firstRun', 'wasm');
   for (const worker of page.workers()) {
-    const measures = await worker.evaluate(() => performance.getEntriesByType('measure').filter((m) => m.name.startsWith('xray:')).map((m) => [m.name.slice(5), Math.round(m.duration)]));
+    const measures = await worker.evaluate(() =>
+      performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('xray:'))
+        .map((m) => [m.name.slice(5), Math.round(m.duration)]),
+    );
     Object.assign(run.steps, Object.fromEntries(measures));
   }
   return run;
@@ -270,7 +278,11 @@ try {
     const plain = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: HEADLESS_ARGS });
     const page = await openPage('', plain);
     const render: Record<string, number> = {};
-    for (const [tag, T, layers, heads] of [['head-grid', 64, 12, 12], ['head-grid', 256, 12, 12], ['attention-heatmap', 1024, 1, 1]] as const) {
+    for (const [tag, T, layers, heads] of [
+      ['head-grid', 64, 12, 12],
+      ['head-grid', 256, 12, 12],
+      ['attention-heatmap', 1024, 1, 1],
+    ] as const) {
       const key = `${tag} ${layers * heads} head${layers * heads > 1 ? 's' : ''}, T = ${T}`;
       render[key] = await call<number>(page, 'render', tag, T, layers, heads, REPEATS);
       record(`render ${key}, data to painted`, ms(render[key]));
@@ -285,19 +297,40 @@ try {
     if (!wanted('memory') && !wanted('cached')) await warmCache();
     const blocked = { page: await blockedMainThread(false), worker: await blockedMainThread(true) };
     results.responsiveBlocked = blocked;
-    const parts = { load: 'load', runs: 'run, T = 32', lens: 'logit lens, T = 32', collect: 'probes collecting 40 sentences', train: `probes training, ${PROBE.folds} folds × ${PROBE.epochs} epochs` } as const;
+    const parts = {
+      load: 'load',
+      runs: 'run, T = 32',
+      lens: 'logit lens, T = 32',
+      collect: 'probes collecting 40 sentences',
+      train: `probes training, ${PROBE.folds} folds × ${PROBE.epochs} epochs`,
+    } as const;
     for (const [part, label] of Object.entries(parts) as [keyof typeof parts, string][]) {
       record(`longest main-thread task, ${label} (page | worker)`, `${blockedText(blocked.page[part])} | ${blockedText(blocked.worker[part])}`);
     }
     const typed = { page: await typing(false), worker: await typing(true) };
     results.responsiveTyping = typed;
     const both = (text: (t: Typing) => string) => `${text(typed.page)} | ${text(typed.worker)}`;
-    record(`typing ${TYPED.length} characters ${KEY_MS} ms apart, actual ÷ nominal (page | worker)`, both((t) => `${(t.typingMs / t.nominalMs).toFixed(2)} × (${ms(t.typingMs)})`));
+    record(
+      `typing ${TYPED.length} characters ${KEY_MS} ms apart, actual ÷ nominal (page | worker)`,
+      both((t) => `${(t.typingMs / t.nominalMs).toFixed(2)} × (${ms(t.typingMs)})`),
+    );
     // Shorter prefixes pass faster than the whole text, so an ideal queue runs more than typing ÷ one pass.
-    record('session runs while typing (≤ typing ÷ one pass + 1; ideal queue)', both((t) => `${t.sessionRuns} (≤ ${Math.floor(t.typingMs / t.passMs) + 1}; ${t.ideal.runs})`));
-    record('last keystroke to the last text painted (ideal queue)', both((t) => `${ms(t.latencyMs)} = ${(t.latencyMs / t.passMs).toFixed(1)} passes (${(t.ideal.latencyMs / t.passMs).toFixed(1)})`));
-    record(`one pass at the typed text's T = ${typed.worker.tokens}, through the controller`, both((t) => ms(t.passMs)));
-    record('longest main-thread task while typing', both((t) => `${ms(t.longestMs)}, ${t.longTasks} long`));
+    record(
+      'session runs while typing (≤ typing ÷ one pass + 1; ideal queue)',
+      both((t) => `${t.sessionRuns} (≤ ${Math.floor(t.typingMs / t.passMs) + 1}; ${t.ideal.runs})`),
+    );
+    record(
+      'last keystroke to the last text painted (ideal queue)',
+      both((t) => `${ms(t.latencyMs)} = ${(t.latencyMs / t.passMs).toFixed(1)} passes (${(t.ideal.latencyMs / t.passMs).toFixed(1)})`),
+    );
+    record(
+      `one pass at the typed text's T = ${typed.worker.tokens}, through the controller`,
+      both((t) => ms(t.passMs)),
+    );
+    record(
+      'longest main-thread task while typing',
+      both((t) => `${ms(t.longestMs)}, ${t.longTasks} long`),
+    );
     const page = await openPage();
     const ratio = await call<{ where: string[]; workerMs: number; pageMs: number; ratio: number }>(page, 'workerVsPage', 32, REPEATS);
     await page.close();

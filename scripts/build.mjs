@@ -10,7 +10,7 @@ import { ORT_DIST, ORT_RUNTIME_FILES } from './ort-runtime.mjs';
 rmSync('dist', { recursive: true, force: true });
 // The manifest first: package.json's "customElements" names it, and Storybook and the docs read it.
 execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--quiet'], { stdio: 'inherit' });
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 // The page's bundle and its engine worker, each one self-contained module.
 await build({

@@ -53,10 +53,22 @@ function describe(element) {
       ['Method', 'Returns', 'Description'],
       methods.map((m) => [code(`${m.name}(${(m.parameters ?? []).map((p) => p.name + (p.default || p.optional ? '?' : '')).join(', ')})`), typeOf(m.return?.type), cell(m.description)]),
     ),
-    table(['Event', 'Description'], (element.events ?? []).map((e) => [code(e.name), cell(e.description)])),
-    table(['CSS custom property', 'Description'], (element.cssProperties ?? []).map((p) => [code(p.name), cell(p.description)])),
-    table(['Part', 'Description'], (element.cssParts ?? []).map((p) => [code(p.name), cell(p.description)])),
-    table(['Slot', 'Description'], (element.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', cell(s.description)])),
+    table(
+      ['Event', 'Description'],
+      (element.events ?? []).map((e) => [code(e.name), cell(e.description)]),
+    ),
+    table(
+      ['CSS custom property', 'Description'],
+      (element.cssProperties ?? []).map((p) => [code(p.name), cell(p.description)]),
+    ),
+    table(
+      ['Part', 'Description'],
+      (element.cssParts ?? []).map((p) => [code(p.name), cell(p.description)]),
+    ),
+    table(
+      ['Slot', 'Description'],
+      (element.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', cell(s.description)]),
+    ),
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -3,4 +3,5 @@
 
 export const ORT_DIST = new URL('../node_modules/onnxruntime-web/dist/', import.meta.url);
 
+/** @type {readonly string[]} */
 export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];

@@ -113,7 +113,7 @@ async function startWorker(options: EngineOptions, events: EngineEvents): Promis
     remote = (await Promise.race([wrap<WorkerHost>(worker).start(options, proxy(events), lock), life.ended])) as EngineApi;
   } catch (error) {
     stop(new XrayError('session-failed', 'The worker did not start.'));
-    throw new Error(blocked ? `the page's Content Security Policy blocked it (${blocked})` : (death ?? errorText(error)));
+    throw new Error(blocked ? `the page's Content Security Policy blocked it (${blocked})` : (death ?? errorText(error)), { cause: error });
   } finally {
     started();
     globalThis.removeEventListener?.('securitypolicyviolation', onViolation);

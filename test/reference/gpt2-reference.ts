@@ -36,8 +36,10 @@ export interface ReferenceOutputs {
 
 /** Interventions on the forward pass, as TransformerLens hooks would make them. */
 export interface ReferenceOptions {
-  /** Heads whose `hook_z` is zeroed (so their `hook_result` is zero too); their pattern is left as computed. */
+  /** Heads whose `hook_z` is replaced (so their `hook_result` follows); their pattern is left as computed. */
   ablate?: { layer: number; head: number }[];
+  /** What an ablated head's `hook_z` becomes: 0, or its mean over the positions (TransformerLens's two usual choices). */
+  ablateMode?: 'zero' | 'mean';
 }
 
 /** Runs GPT-2 on one sequence of token ids and returns every hook value in float64. */
@@ -103,7 +105,11 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
           for (let d = 0; d < dh; d++) z[i * dh + d] += p * qkv[j * 3 * D + 2 * D + h * dh + d];
         }
       }
-      if (options.ablate?.some((a) => a.layer === layer && a.head === h)) z.fill(0);
+      if (options.ablate?.some((a) => a.layer === layer && a.head === h)) {
+        const mean = new Float64Array(dh);
+        for (let i = 0; i < T; i++) for (let d = 0; d < dh; d++) mean[d] += z[i * dh + d] / T;
+        for (let i = 0; i < T; i++) z.set(options.ablateMode === 'mean' ? mean : new Float64Array(dh), i * dh);
+      }
       // Head h's share of c_proj: rows h*dh..(h+1)*dh of W_O.
       const result = new Float64Array(T * D);
       for (let i = 0; i < T; i++) {

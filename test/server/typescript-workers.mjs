@@ -5,7 +5,10 @@ import { access } from 'node:fs/promises';
 export async function typescriptWorkers(ctx, next) {
   if (/^\/src\/[\w/-]+\.js$/.test(ctx.path)) {
     const source = `.${ctx.path.slice(0, -3)}.ts`;
-    const exists = await access(source).then(() => true, () => false);
+    const exists = await access(source).then(
+      () => true,
+      () => false,
+    );
     if (exists) ctx.path = `${ctx.path.slice(0, -3)}.ts`;
   }
   return next();

@@ -10,9 +10,18 @@ const t = (token: string, prob: number, id = -1): TopToken => ({ token, id, prob
 // Three layers, two positions. Position 0's top-1 goes London, Paris, Paris (first final top-1: layer 1);
 // position 1's goes the, a, the (layer 0, though layer 1 loses it).
 const lens: TopToken[][][] = [
-  [[t(' London', 0.5), t(' Paris', 0.2)], [t(' the', 0.6), t(' a', 0.1)]],
-  [[t(' Paris', 0.4), t(' London', 0.3)], [t(' a', 0.5), t(' the', 0.2)]],
-  [[t(' Paris', 0.7), t('Paris', 0.1)], [t(' the', 0.4), t(' a', 0.3)]],
+  [
+    [t(' London', 0.5), t(' Paris', 0.2)],
+    [t(' the', 0.6), t(' a', 0.1)],
+  ],
+  [
+    [t(' Paris', 0.4), t(' London', 0.3)],
+    [t(' a', 0.5), t(' the', 0.2)],
+  ],
+  [
+    [t(' Paris', 0.7), t('Paris', 0.1)],
+    [t(' the', 0.4), t(' a', 0.3)],
+  ],
 ];
 
 describe('parsePositions', () => {
@@ -23,7 +32,10 @@ describe('parsePositions', () => {
   });
   for (const bad of ['', '0', '-2', '1.5', 'first']) {
     it(`rejects "${bad}" with the valid values`, () => {
-      assert.throws(() => parsePositions(bad), (e: unknown) => e instanceof XrayError && e.code === 'bad-option' && /all, last/.test(e.message));
+      assert.throws(
+        () => parsePositions(bad),
+        (e: unknown) => e instanceof XrayError && e.code === 'bad-option' && /all, last/.test(e.message),
+      );
     });
   }
 });

@@ -12,7 +12,11 @@ function manual() {
   return { done, finish };
 }
 
-const code = (promise: Promise<unknown>) => promise.then(() => 'resolved', (e: unknown) => (e instanceof XrayError ? e.code : String(e)));
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof XrayError ? e.code : String(e)),
+  );
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('PassQueue', () => {

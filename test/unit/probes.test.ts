@@ -79,7 +79,14 @@ describe('probes', () => {
     assert.deepEqual(runs[0], runs[1]);
     assert.notDeepEqual(runs[0], runs[2]);
     const fit = (seed: number) => {
-      const steps = fitProbe('linear', x, labels, 3, Int32Array.from({ length: 200 }, (_, i) => i), { epochs: 2, seed });
+      const steps = fitProbe(
+        'linear',
+        x,
+        labels,
+        3,
+        Int32Array.from({ length: 200 }, (_, i) => i),
+        { epochs: 2, seed },
+      );
       let step = steps.next();
       while (!step.done) step = steps.next();
       return Array.from({ length: 200 }, (_, row) => step.value.predict(x, row));
@@ -108,7 +115,10 @@ describe('folds', () => {
       assert.ok(train.every((i) => !inTest.has(i)));
       test.forEach((i) => seen[i]++);
     }
-    assert.ok(seen.every((count) => count === 1), 'each example is tested exactly once');
+    assert.ok(
+      seen.every((count) => count === 1),
+      'each example is tested exactly once',
+    );
     groups.forEach((g, i) => assert.equal(folds[i], folds[groups.indexOf(g)], `group ${g} split across folds`));
     assert.deepEqual(assignFolds(groups, 5, 9), folds);
     assert.notDeepEqual(assignFolds(groups, 5, 10), folds);
@@ -212,7 +222,11 @@ describe('labelled data', () => {
       [{ sentences: [{ words: ['a', 'b'], labels: ['X', 'X'] }] }, /at least two labels/],
       [{ task: 3, sentences: [] }, /"task" must be a non-empty string/],
     ];
-    for (const [json, message] of cases) assert.throws(() => parseDataset(json, 'data.json'), (e: unknown) => e instanceof XrayError && /^data\.json: /.test(e.message) && message.test(e.message));
+    for (const [json, message] of cases)
+      assert.throws(
+        () => parseDataset(json, 'data.json'),
+        (e: unknown) => e instanceof XrayError && /^data\.json: /.test(e.message) && message.test(e.message),
+      );
   });
 });
 
@@ -222,7 +236,10 @@ describe('the built-in part-of-speech task', () => {
     assert.ok(data.sentences.length >= 200, `${data.sentences.length} sentences`);
     assert.deepEqual(data.labels, UPOS_TAGS);
     for (const tag of ['NOUN', 'VERB', 'ADJ', 'ADV', 'PRON', 'DET', 'ADP', 'NUM', 'CCONJ', 'PART', 'PUNCT']) {
-      assert.ok(data.sentences.some((s) => s.labels.includes(tag)), `no word is tagged ${tag}`);
+      assert.ok(
+        data.sentences.some((s) => s.labels.includes(tag)),
+        `no word is tagged ${tag}`,
+      );
     }
     const json = JSON.parse(readFileSync(new URL('../../data/pos-sentences.json', import.meta.url), 'utf8'));
     assert.deepEqual(json, data, 'run `npx tsx scripts/make-pos-dataset.ts` after editing src/probes/pos-task.ts');
@@ -234,8 +251,17 @@ describe('probe results (data mode)', () => {
 
   it('accepts one probe or several and sorts layers', () => {
     const [one] = parseProbeResults({ task: 'pos', layers: [layer(1), layer(0)] });
-    assert.deepEqual(one.layers.map((l) => l.layer), [0, 1]);
-    assert.equal(parseProbeResults([{ probe: 'linear', layers: [layer(0)] }, { probe: 'mlp', layers: [layer(0)] }]).length, 2);
+    assert.deepEqual(
+      one.layers.map((l) => l.layer),
+      [0, 1],
+    );
+    assert.equal(
+      parseProbeResults([
+        { probe: 'linear', layers: [layer(0)] },
+        { probe: 'mlp', layers: [layer(0)] },
+      ]).length,
+      2,
+    );
   });
 
   it('names the bad value', () => {

@@ -56,7 +56,12 @@ describe('gpt2Reference on a random model', () => {
     const wpe = tensorAsFloat32(bytes, weights.wpe);
     assertClose(out.embed.subarray(2 * D, 3 * D), wte.subarray(4 * D, 5 * D), 0, 'embed row 2');
     assertClose(out.posEmbed.subarray(2 * D, 3 * D), wpe.subarray(2 * D, 3 * D), 0, 'posEmbed row 2');
-    assertClose(out.residPre[0], out.embed.map((v, i) => v + out.posEmbed[i]), 0, 'residPre[0]');
+    assertClose(
+      out.residPre[0],
+      out.embed.map((v, i) => v + out.posEmbed[i]),
+      0,
+      'residPre[0]',
+    );
   });
 
   it('has causal attention rows that sum to 1', () => {
@@ -89,8 +94,18 @@ describe('gpt2Reference on a random model', () => {
 
   it('adds attention and MLP outputs to the residual stream', () => {
     for (let l = 0; l < config.nLayer; l++) {
-      assertClose(out.residMid[l], out.residPre[l].map((v, i) => v + out.attnOut[l][i]), 1e-12, `residMid ${l}`);
-      assertClose(out.residPre[l + 1], out.residMid[l].map((v, i) => v + out.mlpOut[l][i]), 1e-12, `residPre ${l + 1}`);
+      assertClose(
+        out.residMid[l],
+        out.residPre[l].map((v, i) => v + out.attnOut[l][i]),
+        1e-12,
+        `residMid ${l}`,
+      );
+      assertClose(
+        out.residPre[l + 1],
+        out.residMid[l].map((v, i) => v + out.mlpOut[l][i]),
+        1e-12,
+        `residPre ${l + 1}`,
+      );
     }
   });
 
@@ -127,9 +142,7 @@ describe('gpt2Reference on a random model', () => {
 
 describe('gpt2Reference with zero attention and MLP weights', () => {
   // Zeroing every attn./mlp. tensor makes each block add nothing, so logits = ln_f(wte[id] + wpe[pos]) @ wte^T.
-  const tensors = randomGpt2Tensors(config, style).map((t) =>
-    /\.(attn|mlp)\.c_/.test(t.name) ? { ...t, data: new Uint8Array(t.data.length) } : t,
-  );
+  const tensors = randomGpt2Tensors(config, style).map((t) => (/\.(attn|mlp)\.c_/.test(t.name) ? { ...t, data: new Uint8Array(t.data.length) } : t));
   const { bytes, table, out } = run(tensors);
   const weights = gpt2Weights(table, config);
 

@@ -134,7 +134,10 @@ describe('tensorAsFloat32', () => {
       [0x7c00, Infinity],
       [0xfc00, -Infinity],
     ];
-    const values = decode16('F16', cases.map(([bits]) => bits));
+    const values = decode16(
+      'F16',
+      cases.map(([bits]) => bits),
+    );
     cases.forEach(([bits, expected], i) => assert.equal(values[i], expected, `0x${bits.toString(16)}`));
     const [negativeZero, nan, negativeNan] = decode16('F16', [0x8000, 0x7e00, 0xfc01]);
     assert.ok(Object.is(negativeZero, -0));

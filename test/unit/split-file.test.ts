@@ -64,15 +64,27 @@ describe('SafetensorsSink', () => {
   });
 
   it('says the file is truncated when it ends inside the data or inside the header', () => {
-    assert.equal(errorCode(() => feed(FILE.subarray(0, FILE.length - 1), 5)), 'truncated-file');
-    assert.equal(errorCode(() => feed(FILE.subarray(0, 20), 5)), 'truncated-file');
-    assert.equal(errorCode(() => feed(FILE.subarray(0, 5), 5)), 'truncated-file');
+    assert.equal(
+      errorCode(() => feed(FILE.subarray(0, FILE.length - 1), 5)),
+      'truncated-file',
+    );
+    assert.equal(
+      errorCode(() => feed(FILE.subarray(0, 20), 5)),
+      'truncated-file',
+    );
+    assert.equal(
+      errorCode(() => feed(FILE.subarray(0, 5), 5)),
+      'truncated-file',
+    );
   });
 
   it('refuses an oversized header as soon as its length arrives', () => {
     const head = new Uint8Array(8);
     new DataView(head.buffer).setBigUint64(0, 2n ** 40n, true);
-    assert.equal(errorCode(() => new SafetensorsSink().write(head)), 'bad-header');
+    assert.equal(
+      errorCode(() => new SafetensorsSink().write(head)),
+      'bad-header',
+    );
   });
 });
 
@@ -91,7 +103,14 @@ describe('SplitFile', () => {
 
   it('leaves buffers it does not own attached when it frees them', () => {
     const shared = new Uint8Array(8).fill(7);
-    const file = new SplitFile(8, [{ begin: 0, bytes: shared.subarray(0, 4) }, { begin: 4, bytes: shared.subarray(4) }], false);
+    const file = new SplitFile(
+      8,
+      [
+        { begin: 0, bytes: shared.subarray(0, 4) },
+        { begin: 4, bytes: shared.subarray(4) },
+      ],
+      false,
+    );
     file.freeAll();
     assert.equal(shared.buffer.byteLength, 8);
     assert.throws(() => file.subarray(0, 4), /already freed/);

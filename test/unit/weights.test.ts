@@ -64,9 +64,7 @@ describe('gpt2Weights', () => {
   });
 
   it('throws shape-mismatch with expected and found shapes and the config field', () => {
-    const t = table(prefixed, (tensors) =>
-      tensors.map((x) => (x.name === 'transformer.wpe.weight' ? { ...x, shape: [9, 8], data: new Uint8Array(9 * 8 * 4) } : x)),
-    );
+    const t = table(prefixed, (tensors) => tensors.map((x) => (x.name === 'transformer.wpe.weight' ? { ...x, shape: [9, 8], data: new Uint8Array(9 * 8 * 4) } : x)));
     throwsCode(() => gpt2Weights(t, config), 'shape-mismatch', /transformer\.wpe\.weight/, /\[9, 8\]/, /\[8, 8\]/, /n_positions/);
     throwsCode(() => gpt2Weights(table(bare), { ...config, vocabSize: 12 }), 'shape-mismatch', /wte\.weight/, /vocab_size = 12/);
     throwsCode(() => gpt2Weights(table(bare), { ...config, dModel: 16, nHead: 2 }), 'shape-mismatch', /n_embd/);
