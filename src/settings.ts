@@ -4,7 +4,8 @@ import { XrayError } from './errors.js';
 export interface Settings {
   /**
    * Folder (URL ending in `/`) holding onnxruntime-web's `.wasm`/`.mjs` files. The bundle sets it to
-   * its own folder; left unset, onnxruntime-web's files come from the jsDelivr CDN, as in transformers.js.
+   * its own folder; left unset, onnxruntime-web finds its `.wasm` beside its own module (which a
+   * bundler emits into the build), never on a CDN.
    */
   wasmPaths?: string;
   /** WASM threads; more than 1 needs a cross-origin-isolated page. Default: 1, or up to 4 when isolated. */
