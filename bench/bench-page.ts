@@ -4,10 +4,11 @@ import { capabilities } from '../src/capabilities.js';
 import { ModelController } from '../src/controller.js';
 import { parseGpt2Config } from '../src/config.js';
 import { buildGpt2Graph, GraphInput, GraphOutput } from '../src/gpt2-graph.js';
+import { graphFeeds } from '../src/graph-feeds.js';
 import { readSafetensorsHeader } from '../src/safetensors.js';
 import { createSession, int64Tensor, readTensor, runtimes, type ort } from '../src/session.js';
 import { configure } from '../src/settings.js';
-import type { ResolvedDevice } from '../src/types.js';
+import type { ModelConfig, ResolvedDevice } from '../src/types.js';
 import { placeWeights } from '../src/weight-files.js';
 import { gpt2Weights } from '../src/weights.js';
 import { CACHE_NAME } from '../src/model-files.js';
@@ -29,6 +30,7 @@ interface Sessions {
   instrumented: ort.InferenceSession;
   plain?: ort.InferenceSession;
   createMs: number;
+  config: ModelConfig;
 }
 
 let bytes: Uint8Array | undefined;
@@ -49,7 +51,7 @@ async function openSessions(device: ResolvedDevice, withPlain: boolean): Promise
   const instrumented = await createSession(buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), placed.files, device, threads);
   const createMs = performance.now() - started;
   const plain = withPlain ? await createSession(buildGpt2Graph(config, weights, placed.locate, { instrumented: false }), placed.files, device, threads) : undefined;
-  sessions.set(device, { instrumented, plain, createMs });
+  sessions.set(device, { instrumented, plain, createMs, config });
   return createMs;
 }
 
@@ -57,20 +59,10 @@ function ids(T: number, salt = 0): number[] {
   return Array.from({ length: T }, (_, i) => 100 + ((i * 7919 + salt * 104729) % 50000));
 }
 
-function instrumentedFeeds(tokenIds: number[]) {
-  return {
-    [GraphInput.ids]: int64Tensor(tokenIds, [1, tokenIds.length]),
-    [GraphInput.lensLayers]: int64Tensor([]),
-    [GraphInput.lensPositions]: int64Tensor([]),
-    [GraphInput.heads]: int64Tensor([]),
-    [GraphInput.topK]: int64Tensor([10]),
-  };
-}
-
 /** One instrumented pass, with every attention pattern and the residual stream read back. */
-async function instrumentedPass(session: ort.InferenceSession, tokenIds: number[]): Promise<number> {
+async function instrumentedPass({ instrumented: session, config }: Sessions, tokenIds: number[]): Promise<number> {
   const started = performance.now();
-  const out = await session.run(instrumentedFeeds(tokenIds));
+  const out = await session.run(graphFeeds(config, [tokenIds], { topK: 10 }));
   await Promise.all([GraphOutput.pattern, GraphOutput.residPre, GraphOutput.topProbs].map((name) => readTensor(out[name])));
   const ms = performance.now() - started;
   for (const tensor of Object.values(out)) if (tensor.location === 'gpu-buffer') tensor.dispose();
@@ -222,22 +214,23 @@ const api = {
 
   /** Median latency of the instrumented pass at T tokens over `repeats` runs (after one warm-up). */
   async forward(device: ResolvedDevice, T: number, repeats: number): Promise<number> {
-    const { instrumented } = sessions.get(device)!;
-    await instrumentedPass(instrumented, ids(T, 99));
+    const open = sessions.get(device)!;
+    await instrumentedPass(open, ids(T, 99));
     const times: number[] = [];
-    for (let r = 0; r < repeats; r++) times.push(await instrumentedPass(instrumented, ids(T, r)));
+    for (let r = 0; r < repeats; r++) times.push(await instrumentedPass(open, ids(T, r)));
     return median(times);
   },
 
   /** Instrumented and logits-only passes alternated at T tokens; medians and the median of ratios. */
   async ratio(device: ResolvedDevice, T: number, repeats: number) {
-    const { instrumented, plain } = sessions.get(device)!;
-    await instrumentedPass(instrumented, ids(T, 99));
+    const open = sessions.get(device)!;
+    const { plain } = open;
+    await instrumentedPass(open, ids(T, 99));
     await plainPass(plain!, ids(T, 99));
     const a: number[] = [];
     const b: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      a.push(await instrumentedPass(instrumented, ids(T, r)));
+      a.push(await instrumentedPass(open, ids(T, r)));
       b.push(await plainPass(plain!, ids(T, r)));
     }
     return { instrumentedMs: median(a), plainMs: median(b), ratio: median(a.map((x, i) => x / b[i])) };

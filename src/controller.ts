@@ -2,7 +2,7 @@
 // an engine worker (src/engine.ts); this thin proxy on the page memoises runs, drops passes nobody
 // waits for any more, and keeps the events and lifetimes.
 import { startEngine, type EngineApi, type EngineHandle } from './engine-client.js';
-import type { RunData } from './engine.js';
+import type { Ablation, RunData } from './engine.js';
 import { XrayError } from './errors.js';
 import { modelBaseUrl } from './model-files.js';
 import { ModelRun } from './model-run.js';
@@ -174,18 +174,10 @@ export class ModelController extends EventTarget {
    * progress; the page only draws.
    */
   async probe(job: ProbeJob, { signal, onProgress = () => undefined }: ProbeOptions = {}): Promise<ProbeOutcome> {
-    const { api, callback } = await this.engine();
-    if (signal?.aborted) throw new XrayError('aborted', 'Probing was aborted.');
-    const id = this.nextJobId++;
-    const cancel = () => void api.cancel(id).catch(() => undefined);
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      const outcome = await api.probe(id, job, callback(onProgress));
-      this.sessionRuns += outcome.passes;
-      return outcome;
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
+    const engine = await this.engine();
+    const outcome = await this.job(engine, signal, (id) => engine.api.probe(id, job, engine.callback(onProgress)));
+    this.sessionRuns += outcome.passes;
+    return outcome;
   }
 
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
@@ -284,23 +276,48 @@ export class ModelController extends EventTarget {
   private async pass(api: EngineApi, texts: string[], prependBos: boolean, topK: number): Promise<ModelRun[]> {
     this.sessionRuns++;
     const data = await api.run(texts, { prependBos, topK });
-    return data.map((run, i) => this.toRun(api, texts[i], run));
+    return data.map((run, i) => this.toRun(api, texts[i], run, topK));
   }
 
-  private toRun(api: EngineApi, text: string, data: RunData): ModelRun {
+  /** A run of this controller; an ablated one (`ablation`) keeps its intervention in its extra passes. */
+  private toRun(api: EngineApi, text: string, data: RunData, topK: number, ablation?: Ablation): ModelRun {
     this.currentDevice = data.device;
     // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
     const counted = <T>(work: (engine: EngineApi) => Promise<T>) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join();
+    const original = () => {
+      if (ablation) throw new XrayError('bad-option', 'This run is already ablated: ablate or scan the original run, with every head to ablate at once.');
+    };
     const release = () => void api.release([data.id]).catch(() => undefined);
-    const run = new ModelRun(text, data, this.config!, {
-      lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k)),
-      headVectors: (ids, heads) => counted((engine) => engine.headVectors(ids, heads)),
+    const run = new ModelRun(text, data, this.loadedConfig!, {
+      lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k, ablation)),
+      headVectors: (ids, heads) => counted((engine) => engine.headVectors(ids, heads, ablation)),
       hook: (name) => api.hook(data.id, name),
+      ablated: async (ids, intervention) => {
+        original();
+        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, intervention, topK), topK, intervention));
+      },
+      ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
+        original();
+        return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.ablationScan(id, ids, heads, { answer, wrong, mode }, engine.callback(onProgress)))).join(signal);
+      },
       release,
     });
     // Runs nobody disposes (a batch's, say) still free what the engine keeps of them once collected.
     forgotten.register(run, release, run);
     return run;
+  }
+
+  /** A long engine job with an id that the signal cancels between its steps. */
+  private async job<T>(engine: EngineHandle, signal: AbortSignal | undefined, work: (id: number) => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new XrayError('aborted', 'The job was aborted.');
+    const id = this.nextJobId++;
+    const cancel = () => void engine.api.cancel(id).catch(() => undefined);
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await work(id);
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
   }
 
   private forget(key: string): void {

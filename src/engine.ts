@@ -3,12 +3,13 @@
 // arrays, so the same object serves both sides of a worker boundary.
 import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
-import { errorText, XrayError } from './errors.js';
-import { buildGpt2Graph, GraphInput, GraphOutput } from './gpt2-graph.js';
+import { checkIndex, errorText, XrayError } from './errors.js';
+import { buildGpt2Graph, GraphOutput } from './gpt2-graph.js';
+import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
 import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
 import { readSafetensorsHeader } from './safetensors.js';
-import { createSession, EAGER_OUTPUTS, int64Tensor, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
+import { createSession, EAGER_OUTPUTS, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
 import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { timed } from './timing.js';
@@ -46,6 +47,17 @@ export interface PassOptions {
   prependBos: boolean;
   /** How many next tokens each run keeps. */
   topK: number;
+}
+
+/** One token, by its text (`' Mary'`) or id. */
+export type TokenRef = string | number;
+export type { Ablation };
+
+/** What an ablation scan measures at the last position of its ids: logit[answer] − logit[wrong], or P(answer) without `wrong`. */
+export interface ScanMetric {
+  answer: TokenRef;
+  wrong?: TokenRef;
+  mode: 'zero' | 'mean';
 }
 
 /** One text's share of a pass, as the page receives it: the arrays are transferred, not copied. */
@@ -134,13 +146,54 @@ export class Engine {
       const lengths = encoded.map((e, i) => `"${texts[i]}": ${e.ids.length}`).join(', ');
       throw new XrayError('bad-option', `A batch needs texts of one token length; these have ${lengths} tokens.`);
     }
+    return this.pass(encoded, topK);
+  }
+
+  /** The run of these ids with heads ablated: a whole run, as `run` gives, of the intervened model. */
+  async ablated(ids: number[], ablation: Ablation, topK: number): Promise<RunData> {
+    await this.ready();
+    const [run] = await this.pass([{ ids, truncated: false }], topK, ablation);
+    return run;
+  }
+
+  /**
+   * The metric at the last position of `ids` with each of `heads` ablated alone, and without any
+   * ablation (`clean`). Batched: each batch item ablates one head.
+   */
+  async ablationScan(jobId: number, ids: number[], heads: number[], metric: ScanMetric, onProgress: (done: number, total: number) => void): Promise<{ values: Float32Array; clean: number }> {
+    const stop = this.startJob(jobId);
+    try {
+      const { config } = await this.ready();
+      const answer = this.tokenId(metric.answer, 'answer');
+      const wrong = metric.wrong === undefined ? undefined : this.tokenId(metric.wrong, 'wrong');
+      const measure = (logits: Float32Array, row: number) => logitMetric(logits.subarray(row * config.vocabSize, (row + 1) * config.vocabSize), answer, wrong);
+      const [clean] = await this.lastLogits([ids], { heads: [], mode: metric.mode });
+      const values = new Float32Array(heads.length);
+      // Batches of a bounded size: every item materialises the whole instrumented pass.
+      const perBatch = Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * config.nLayer + 1) * ids.length * config.dModel))));
+      for (let start = 0; start < heads.length; start += perBatch) {
+        if (stop.signal.aborted) throw new XrayError('aborted', 'The ablation scan was stopped.');
+        const chunk = heads.slice(start, start + perBatch);
+        const logits = await this.lastLogits(chunk.map(() => ids), { heads: chunk, mode: metric.mode, perItem: true });
+        chunk.forEach((_, i) => (values[start + i] = measure(logits[i], 0)));
+        await onProgress(start + chunk.length, heads.length);
+      }
+      return { values, clean: measure(clean, 0) };
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  /** One session run over ids of one length; each item's attention, residual and next tokens come back, its other outputs stay here. */
+  private async pass(encoded: { ids: number[]; truncated: boolean }[], topK: number, ablation?: Ablation): Promise<RunData[]> {
+    const { config, tokenizer } = await this.ready();
     const k = Math.min(topK, config.vocabSize);
-    const outputs = await this.forward(encoded.map((e) => e.ids), { topK: k });
+    const outputs = await this.forward(encoded.map((e) => e.ids), { topK: k, ablation });
     const [pattern, residual, probs, topIds] = (await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])))) as [Float32Array, Float32Array, Float32Array, BigInt64Array];
     const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && name !== GraphOutput.z && name !== GraphOutput.result));
     for (const name of [GraphOutput.z, GraphOutput.result]) disposeIfGpu(outputs[name]);
-    const shared: KeptOutputs = { tensors, read: new Map(), users: texts.length };
-    const B = texts.length;
+    const B = encoded.length;
+    const shared: KeptOutputs = { tensors, read: new Map(), users: B };
     return encoded.map(({ ids, truncated }, b) => {
       const id = this.nextRunId++;
       this.kept.set(id, { index: b, batch: B, outputs: shared });
@@ -158,18 +211,41 @@ export class Engine {
     });
   }
 
+  /** The last position's logits of each item ([V] each), nothing kept; `perItem` ablates item i's head `heads[i]` alone. */
+  private async lastLogits(ids: number[][], ablation: Ablation): Promise<Float32Array[]> {
+    const out = await this.forward(ids, { ablation });
+    const [logits] = (await take(out, [GraphOutput.logits])) as [Float32Array];
+    const V = this.config!.vocabSize;
+    return ids.map((_, b) => logits.subarray(b * V, (b + 1) * V));
+  }
+
+  /** A token's id from its text (which must be one token) or its id. */
+  tokenId(ref: TokenRef, what = 'token'): number {
+    const { vocabSize } = this.config!;
+    if (typeof ref === 'number') {
+      checkIndex(what, ref, vocabSize);
+      return ref;
+    }
+    const ids = this.tokenizer!.encode(ref);
+    if (ids.length !== 1) {
+      const parts = ids.map((id) => JSON.stringify(this.tokenizer!.tokenText(id))).join(' + ');
+      throw new XrayError('bad-option', `The ${what} ${JSON.stringify(ref)} is ${ids.length} tokens (${parts || 'none'}), not one: pick a single token, e.g. with its leading space.`);
+    }
+    return ids[0];
+  }
+
   /** The logit lens of `ids`: `[layer][position][rank]` for the given layers and positions (an extra pass). */
-  async lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]> {
+  async lens(ids: number[], layers: number[], positions: number[], k: number, ablation?: Ablation): Promise<TopToken[][][]> {
     await this.ready();
-    const out = await this.forward([ids], { lensLayers: layers, lensPositions: positions, topK: k });
+    const out = await this.forward([ids], { lensLayers: layers, lensPositions: positions, topK: k, ablation });
     const [probs, top] = (await take(out, [GraphOutput.topProbs, GraphOutput.topIds])) as [Float32Array, BigInt64Array];
     return layers.map((_, l) => positions.map((_, p) => this.topTokens(probs, top, (l * positions.length + p) * k, k)));
   }
 
   /** `hook_z` ([k, T, dHead]) and `hook_result` ([k, T, D]) of flat heads `layer * nHead + head`. */
-  async headVectors(ids: number[], heads: number[]): Promise<{ z: Float32Array; result: Float32Array }> {
+  async headVectors(ids: number[], heads: number[], ablation?: Ablation): Promise<{ z: Float32Array; result: Float32Array }> {
     await this.ready();
-    const out = await this.forward([ids], { heads });
+    const out = await this.forward([ids], { heads, ablation });
     const [z, result] = (await take(out, [GraphOutput.z, GraphOutput.result])) as [Float32Array, Float32Array];
     return { z, result };
   }
@@ -203,8 +279,7 @@ export class Engine {
    * lets `cancel` stop it between steps.
    */
   async probe(jobId: number, job: ProbeJob, onProgress: (progress: ProbeProgress) => void): Promise<ProbeOutcome> {
-    const stop = new AbortController();
-    this.jobs.set(jobId, stop);
+    const stop = this.startJob(jobId);
     try {
       await this.ready();
       // From a worker, each report is a message of its own: the answer waits until the last has arrived.
@@ -219,6 +294,13 @@ export class Engine {
 
   cancel(jobId: number): void {
     this.jobs.get(jobId)?.abort();
+  }
+
+  /** A long job `cancel(jobId)` can stop between its steps. */
+  private startJob(jobId: number): AbortController {
+    const stop = new AbortController();
+    this.jobs.set(jobId, stop);
+    return stop;
   }
 
   /** Ends the session and frees everything this engine holds. */
@@ -350,14 +432,8 @@ export class Engine {
   }
 
   /** One session run, queued behind any other, with WebGPU failures retried on WASM. */
-  private forward(ids: number[][], work: { lensLayers?: number[]; lensPositions?: number[]; heads?: number[]; topK?: number }): Promise<Record<string, ort.Tensor>> {
-    const feeds = {
-      [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
-      [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
-      [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
-      [GraphInput.heads]: int64Tensor(work.heads ?? []),
-      [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
-    };
+  private forward(ids: number[][], work: PassWork): Promise<Record<string, ort.Tensor>> {
+    const feeds = graphFeeds(this.config!, ids, work);
     const task = this.queue.then(async () => {
       if (this.disposed) throw released();
       try {
@@ -401,6 +477,16 @@ function ownSlice(data: Float32Array, b: number, batch: number): Float32Array {
   const size = data.length / batch;
   const owns = batch === 1 && data.byteOffset === 0 && data.buffer instanceof ArrayBuffer && data.buffer.byteLength === data.byteLength;
   return owns ? data : data.slice(b * size, (b + 1) * size);
+}
+
+/** logit[answer] − logit[wrong], or P(answer) (a log-sum-exp softmax) without `wrong`. */
+function logitMetric(logits: Float32Array, answer: number, wrong: number | undefined): number {
+  if (wrong !== undefined) return logits[answer] - logits[wrong];
+  let max = -Infinity;
+  for (const x of logits) max = Math.max(max, x);
+  let sum = 0;
+  for (const x of logits) sum += Math.exp(x - max);
+  return Math.exp(logits[answer] - max) / sum;
 }
 
 function disposeIfGpu(tensor: ort.Tensor | undefined): void {

@@ -15,6 +15,10 @@ export const GraphInput = {
   lensPositions: 'lens_positions', // int64 [m]: positions to run the lens on
   heads: 'head_index', // int64 [k]: flat heads layer*nHead+head whose hook_z / hook_result to return
   topK: 'top_k', // int64 [1]: how many tokens the next-token and lens top-k return
+  // float [b, L, h] with b ∈ {1, batch}, h ∈ {1, H}: 1 where a head's hook_z is replaced, 0 where kept.
+  // Fed as [1, L, 1] zeros when nothing is ablated: z - 0·(…) is z exactly.
+  ablate: 'ablate_heads',
+  ablateToMean: 'ablate_to_mean', // float [1]: an ablated hook_z becomes 0 (0) or its mean over the positions (1)
 } as const;
 
 /** Graph outputs, named after TransformerLens hooks; `*` stands for the stacked layer axis. */
@@ -74,6 +78,10 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const headsShape = i64(0, 0, H, dHead);
   const modelShape = i64(0, 0, D);
 
+  // Head ablation, per layer: z - r·(z - toMean·mean_T(z)) with r this layer's slice of the ablate input
+  // (the plain graph, the benchmark's baseline, has none).
+  const ablated = options.instrumented ? headAblation(g, L) : (z: string) => z;
+
   const residStack = [resid];
   const patterns: string[] = [];
   const zs: string[] = [];
@@ -86,7 +94,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     const split = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm });
     const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), split(k, [0, 2, 3, 1])]), scale]);
     const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, T]
-    const z = g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]); // [B, H, T, dHead]
+    const z = ablated(g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]), l); // [B, H, T, dHead]
     const merged = g.op('Reshape', [g.op('Transpose', [z], { perm: [0, 2, 1, 3] }), modelShape]);
     const attnOut = linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`);
     const residMid = g.op('Add', [resid, attnOut]);
@@ -146,6 +154,17 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(topProbs, { name: GraphOutput.topProbs, type: DataType.FLOAT, dims: ['rows', 'k'] });
   g.output(topIds, { name: GraphOutput.topIds, type: DataType.INT64, dims: ['rows', 'k'] });
   return g.encode('gpt2-instrumented');
+}
+
+/** Replaces the hook_z of the heads the ablate input marks, by 0 or by its mean over the positions. */
+function headAblation(g: GraphBuilder, L: number): (z: string, layer: number) => string {
+  const ablate = g.input({ name: GraphInput.ablate, type: DataType.FLOAT, dims: ['ablate_batch', L, 'ablate_heads'] });
+  const toMean = g.input({ name: GraphInput.ablateToMean, type: DataType.FLOAT, dims: [1] });
+  return (z, layer) => {
+    const removed = g.op('Unsqueeze', [g.op('Gather', [ablate, g.constant(DataType.INT64, [], [layer])], { axis: 1 }), g.constant(DataType.INT64, [2], [2, 3])]); // [b, h, 1, 1]
+    const replacement = g.op('Mul', [g.op('ReduceMean', [z], { axes: [2], keepdims: 1 }), toMean]); // [B, H, 1, dHead]
+    return g.op('Sub', [z, g.op('Mul', [removed, g.op('Sub', [z, replacement])])]);
+  };
 }
 
 /** gelu_new, GPT-2's tanh approximation, written so onnxruntime can fuse it. */

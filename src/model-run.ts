@@ -1,9 +1,10 @@
 // The result of one forward pass, on the page: attention and residual read synchronously from
 // arrays the engine transferred; everything costly (logit lens, per-head vectors, other hooks) is
 // fetched from the engine only when a figure asks.
-import type { RunData } from './engine.js';
+import type { Ablation, RunData, TokenRef } from './engine.js';
 import { checkIndex, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
+import type { HeadRef } from './selection.js';
 import type { HookName, HookValue, ModelConfig, TopToken } from './types.js';
 
 /** What a run asks of the engine that made it (each call queued by its controller). */
@@ -14,8 +15,26 @@ export interface RunBackend {
   headVectors(ids: number[], heads: number[]): Promise<{ z: Float32Array; result: Float32Array }>;
   /** One of the outputs the engine kept of this run. */
   hook(name: string): Promise<HookValue>;
+  /** The run of these ids with heads ablated. */
+  ablated(ids: number[], ablation: Ablation): Promise<ModelRun>;
+  /** The scan's metric for each head ablated alone, and clean. */
+  ablationScan(ids: number[], heads: number[], options: AblationScanOptions): Promise<{ values: Float32Array; clean: number }>;
   /** The engine may forget this run's kept outputs. */
   release(): void;
+}
+
+/** Options of `run.ablationScan`. */
+export interface AblationScanOptions {
+  /** The token the metric is about: its text (`' Mary'`, one token) or id. */
+  answer: TokenRef;
+  /** With it, the metric is logit[answer] − logit[wrong]; without it, P(answer). */
+  wrong?: TokenRef;
+  /** What an ablated head's hook_z becomes (default `zero`). */
+  mode?: 'zero' | 'mean';
+  /** The position whose prediction is measured (default: the last). */
+  position?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Per-block hooks, each stacked over the layers as `blocks.*.{name}` or one layer's as `blocks.{l}.{name}`. */
@@ -138,6 +157,29 @@ export class ModelRun {
     return { dims, data: stacked.data.subarray(Number(layer) * size, (Number(layer) + 1) * size) };
   }
 
+  /**
+   * The same text with these heads' `blocks.{l}.attn.hook_z` set to 0 (`zero`, the default) or to its
+   * mean over this run's positions (`mean`): a whole run of the intervened model.
+   */
+  async ablate(heads: HeadRef[], { mode = 'zero' }: { mode?: 'zero' | 'mean' } = {}): Promise<ModelRun> {
+    checkMode(mode);
+    return this.backend.ablated(this.ids, { heads: heads.map((h) => this.flatHead(h)), mode });
+  }
+
+  /**
+   * The metric with each head ablated alone, `[nLayer, nHead]`, and `clean` without ablation: the
+   * logit difference logit[answer] − logit[wrong] at `position`, or P(answer) when no `wrong` is given.
+   */
+  async ablationScan(options: AblationScanOptions): Promise<{ dims: [number, number]; data: Float32Array; clean: number }> {
+    const { nLayer, nHead } = this.config;
+    checkMode(options.mode ?? 'zero');
+    const position = options.position ?? this.length - 1;
+    checkIndex('position', position, this.length);
+    const heads = Array.from({ length: nLayer * nHead }, (_, i) => i);
+    const { values, clean } = await this.backend.ablationScan(this.ids.slice(0, position + 1), heads, options);
+    return { dims: [nLayer, nHead], data: values, clean };
+  }
+
   /** Lets the engine free what it keeps of this run for `hook()`; attention, residual and the extra passes stay. */
   dispose(): void {
     if (this.released) return;
@@ -147,6 +189,12 @@ export class ModelRun {
 
   private checkHeld(): void {
     if (this.released) throw new XrayError('released', `This run's other outputs were freed when it left the controller's cache of recent runs; run the text again.`);
+  }
+
+  private flatHead({ layer, head }: HeadRef): number {
+    checkIndex('layer', layer, this.config.nLayer);
+    checkIndex('head', head, this.config.nHead);
+    return layer * this.config.nHead + head;
   }
 
   /** A block hook stacked over the layers: from this run's own arrays, the engine's kept outputs, or a pass over every head. */
@@ -198,6 +246,10 @@ export class ModelRun {
     }
     return layers.map((l) => slices.flatMap((slice) => slice[l]));
   }
+}
+
+function checkMode(mode: string): void {
+  if (mode !== 'zero' && mode !== 'mean') throw new XrayError('bad-option', `Unknown ablation mode "${mode}": use zero or mean.`);
 }
 
 function unknownHook(name: string): XrayError {

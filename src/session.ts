@@ -143,6 +143,11 @@ export async function readTensor<T extends ortWebGpu.Tensor.Type>(tensor: ortWeb
   return (tensor.location === 'cpu' ? tensor.data : await tensor.getData(true)) as ortWebGpu.Tensor.DataTypeMap[T];
 }
 
+/** A CPU float tensor, as `int64Tensor`. */
+export function float32Tensor(values: Float32Array, dims: readonly number[] = [values.length]): ortWebGpu.Tensor {
+  return new ortWasm.Tensor('float32', values, dims);
+}
+
 /** A CPU tensor; either build's sessions take it (they read a tensor's fields, not its class). */
 export function int64Tensor(values: readonly number[], dims: readonly number[] = [values.length]): ortWebGpu.Tensor {
   return new ortWasm.Tensor('int64', BigInt64Array.from(values, BigInt), dims);

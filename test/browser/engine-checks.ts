@@ -111,6 +111,46 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     }
   });
 
+  it('ablates heads by zero and by mean as the reference does, and an empty ablation changes nothing', async () => {
+    const run = await controller.run(TEXT);
+    const T = run.ids.length;
+    const { nLayer: L, nHead: H, vocabSize: V } = model.config;
+    const heads = [
+      { layer: 0, head: H - 1 },
+      { layer: L - 1, head: 0 },
+    ];
+    for (const mode of ['zero', 'mean'] as const) {
+      const ablated = await run.ablate(heads, { mode });
+      const ref = model.reference(run.ids, { ablate: heads, ablateMode: mode });
+      for (let l = 0; l <= L; l++) expect(maxAbsDiff(ablated.residual(l), ref.residPre[l]), `${mode} resid_pre ${l}`).to.be.below(ATTENTION_TOLERANCE);
+      expect(maxAbsDiff((await ablated.hook('blocks.*.attn.hook_z')).data, Float64Array.from(ref.z.flat().flatMap((z) => [...z]))), `${mode} z`).to.be.below(ATTENTION_TOLERANCE);
+      expect(maxAbsDiff((await ablated.hook('logits')).data, rowOf(ref.logits, T - 1, V)), `${mode} logits`).to.be.below(LOGIT_TOLERANCE);
+    }
+    const none = await run.ablate([]);
+    expect(maxAbsDiff(none.residual(L), run.residual(L))).to.equal(0);
+    expect(none.nextToken(5)).to.deep.equal(run.nextToken(5));
+  });
+
+  it('scans every head ablated alone, in batches, with the metric of each single ablation', async () => {
+    const run = await controller.run(TEXT);
+    const { nLayer: L, nHead: H } = model.config;
+    const [answer, wrong] = [run.nextToken(2)[0].id, run.nextToken(2)[1].id];
+    const progress: number[] = [];
+    const scan = await run.ablationScan({ answer, wrong, mode: 'mean', onProgress: (done, total) => progress.push(done / total) });
+    expect(scan.dims).to.deep.equal([L, H]);
+    expect(progress.at(-1)).to.equal(1);
+    const plain = (await run.hook('logits')).data;
+    expect(Math.abs(scan.clean - (plain[answer] - plain[wrong]))).to.be.below(LOGIT_TOLERANCE);
+    for (let l = 0; l < L; l++) {
+      for (let h = 0; h < H; h++) {
+        const ref = model.reference(run.ids, { ablate: [{ layer: l, head: h }], ablateMode: 'mean' }).logits;
+        const [T, V] = [run.ids.length, model.config.vocabSize];
+        const expected = ref[(T - 1) * V + answer] - ref[(T - 1) * V + wrong];
+        expect(Math.abs(scan.data[l * H + h] - expected), `L${l}H${h}`).to.be.below(LOGIT_TOLERANCE);
+      }
+    }
+  });
+
   it('reads the logit lens of every layer and position against the reference', async () => {
     const run = await controller.run(TEXT);
     const ref = model.reference(run.ids);

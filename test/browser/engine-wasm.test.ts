@@ -1,8 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { XrayError } from '../../src/errors.js';
-import { buildGpt2Graph, GraphInput, GraphOutput } from '../../src/gpt2-graph.js';
+import { buildGpt2Graph, GraphOutput } from '../../src/gpt2-graph.js';
+import { graphFeeds } from '../../src/graph-feeds.js';
 import { readSafetensorsHeader } from '../../src/safetensors.js';
-import { createSession, int64Tensor, readTensor } from '../../src/session.js';
+import { createSession, readTensor } from '../../src/session.js';
 import { SafetensorsSink } from '../../src/split-file.js';
 import { allTensors, placeWeights } from '../../src/weight-files.js';
 import { gpt2Weights } from '../../src/weights.js';
@@ -25,13 +26,7 @@ describe('the graph with a batch of two sequences', () => {
       [464, 3797, 3332, 319],
       [40, 1842, 262, 13],
     ];
-    const out = await session.run({
-      [GraphInput.ids]: int64Tensor(batch.flat(), [2, 4]),
-      [GraphInput.lensLayers]: int64Tensor([]),
-      [GraphInput.lensPositions]: int64Tensor([]),
-      [GraphInput.heads]: int64Tensor([]),
-      [GraphInput.topK]: int64Tensor([3]),
-    });
+    const out = await session.run(graphFeeds(config, batch, { topK: 3 }));
     const pattern = await readTensor<'float32'>(out[GraphOutput.pattern]);
     const residual = await readTensor<'float32'>(out[GraphOutput.residPre]);
     const { nLayer: L, nHead: H, dModel: D } = config;
@@ -64,13 +59,7 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     const session = await createSession(graph, placed.files, 'wasm', 1, { freeFiles: true });
     expect(views.every((view) => view.buffer.byteLength === 0)).to.be.true;
     const ids = [464, 3797, 3332, 319];
-    const out = await session.run({
-      [GraphInput.ids]: int64Tensor(ids, [1, 4]),
-      [GraphInput.lensLayers]: int64Tensor([]),
-      [GraphInput.lensPositions]: int64Tensor([]),
-      [GraphInput.heads]: int64Tensor([H + 1]), // layer 1, head 1: W_O's per-head view of c_proj
-      [GraphInput.topK]: int64Tensor([3]),
-    });
+    const out = await session.run(graphFeeds(model.config, [ids], { heads: [H + 1], topK: 3 })); // layer 1, head 1: W_O's per-head view of c_proj
     const ref = model.reference(ids);
     expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
     expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.result]), ref.result[1][1])).to.be.below(1e-4);
@@ -82,13 +71,7 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     const sessions = await Promise.all(models.map(({ graph, placed }) => createSession(graph, placed.files, 'wasm', 1, { freeFiles: true })));
     const ids = [464, 3797, 3332, 319];
     for (const [i, session] of sessions.entries()) {
-      const out = await session.run({
-        [GraphInput.ids]: int64Tensor(ids, [1, 4]),
-        [GraphInput.lensLayers]: int64Tensor([]),
-        [GraphInput.lensPositions]: int64Tensor([]),
-        [GraphInput.heads]: int64Tensor([]),
-        [GraphInput.topK]: int64Tensor([3]),
-      });
+      const out = await session.run(graphFeeds(models[i].model.config, [ids], { topK: 3 }));
       const ref = models[i].model.reference(ids);
       expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
     }

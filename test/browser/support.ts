@@ -4,7 +4,7 @@ import { readSafetensorsHeader, tensorAsFloat32 } from '../../src/safetensors.js
 import { configure } from '../../src/settings.js';
 import type { ModelConfig } from '../../src/types.js';
 import { gpt2Weights } from '../../src/weights.js';
-import { gpt2Reference, type ReferenceOutputs } from '../reference/gpt2-reference.js';
+import { gpt2Reference, type ReferenceOptions, type ReferenceOutputs } from '../reference/gpt2-reference.js';
 
 // Tests never reach a CDN: onnxruntime-web's files come from the test server.
 configure({ wasmPaths: '/ort/' });
@@ -15,7 +15,7 @@ export const fixture = (name: string): string => `/fixtures/${name}/`;
 export interface FixtureModel {
   bytes: Uint8Array;
   config: ModelConfig;
-  reference(ids: number[]): ReferenceOutputs;
+  reference(ids: number[], options?: ReferenceOptions): ReferenceOutputs;
   /** Reference logit lens: softmax(ln_f(residual) @ wte^T) of one residual row. */
   lensProbs(residualRow: ArrayLike<number>): Float64Array;
 }
@@ -35,7 +35,7 @@ export async function loadFixture(name: string): Promise<FixtureModel> {
   return {
     bytes,
     config,
-    reference: (ids) => gpt2Reference(bytes, table, config, ids),
+    reference: (ids, options) => gpt2Reference(bytes, table, config, ids, options),
     lensProbs(row) {
       let mean = 0;
       for (let i = 0; i < D; i++) mean += row[i] / D;

@@ -1,0 +1,49 @@
+// The inputs of one pass of the instrumented graph (src/gpt2-graph.ts): the ids, and the optional
+// work each index or mask input selects, fed empty (or as zeros that change nothing) when not asked for.
+import { GraphInput } from './gpt2-graph.js';
+import { float32Tensor, int64Tensor, type ort } from './session.js';
+import type { ModelConfig } from './types.js';
+
+/** Heads whose `hook_z` a pass replaces: flat heads `layer * nHead + head`, by 0 or by their mean over the positions. */
+export interface Ablation {
+  heads: number[];
+  mode: 'zero' | 'mean';
+  /** Item i of the batch ablates `heads[i]` alone, instead of every item ablating them all. */
+  perItem?: boolean;
+}
+
+/** What a pass computes besides the run itself. */
+export interface PassWork {
+  /** Residual layers and positions to read through the logit lens. */
+  lensLayers?: number[];
+  lensPositions?: number[];
+  /** Flat heads whose hook_z and hook_result to return. */
+  heads?: number[];
+  /** How many tokens the next-token and lens top-k return (default 1). */
+  topK?: number;
+  ablation?: Ablation;
+}
+
+export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork = {}): Record<string, ort.Tensor> {
+  return {
+    [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
+    [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
+    [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
+    [GraphInput.heads]: int64Tensor(work.heads ?? []),
+    [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
+    ...ablationFeeds(config, ids.length, work.ablation),
+  };
+}
+
+/**
+ * The ablate inputs: [1, L, 1] zeros when nothing is ablated; [1, L, H] marking the heads for
+ * every item; or [B, L, H] marking item i's head `heads[i]` alone.
+ */
+function ablationFeeds({ nLayer: L, nHead: H }: ModelConfig, batch: number, ablation: Ablation | undefined): Record<string, ort.Tensor> {
+  const toMean = float32Tensor(Float32Array.of(ablation?.mode === 'mean' ? 1 : 0));
+  if (!ablation?.heads.length) return { [GraphInput.ablate]: float32Tensor(new Float32Array(L), [1, L, 1]), [GraphInput.ablateToMean]: toMean };
+  const items = ablation.perItem ? batch : 1;
+  const mask = new Float32Array(items * L * H);
+  ablation.heads.forEach((head, i) => (mask[(ablation.perItem ? i : 0) * L * H + head] = 1));
+  return { [GraphInput.ablate]: float32Tensor(mask, [items, L, H]), [GraphInput.ablateToMean]: toMean };
+}
