@@ -296,6 +296,7 @@ export class ModelController extends EventTarget {
         original();
         return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, intervention, topK), topK, intervention));
       },
+      attribution: (ids, metric, by) => counted((engine) => engine.attribution(ids, metric, by, ablation)),
       ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
         original();
         return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.ablationScan(id, ids, heads, { answer, wrong, mode }, engine.callback(onProgress)))).join(signal);

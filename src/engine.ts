@@ -8,7 +8,7 @@ import { buildGpt2Graph, GraphOutput } from './gpt2-graph.js';
 import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
 import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
-import { readSafetensorsHeader } from './safetensors.js';
+import { readSafetensorsHeader, tensorAsFloat32, type TensorInfo } from './safetensors.js';
 import { createSession, EAGER_OUTPUTS, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
 import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
@@ -52,6 +52,13 @@ export interface PassOptions {
 /** One token, by its text (`' Mary'`) or id. */
 export type TokenRef = string | number;
 export type { Ablation };
+
+/** Direct logit attribution: one value per component, summing to `total`. */
+export interface Attribution {
+  labels: string[];
+  values: Float32Array;
+  total: number;
+}
 
 /** What an ablation scan measures at the last position of its ids: logit[answer] − logit[wrong], or P(answer) without `wrong`. */
 export interface ScanMetric {
@@ -111,6 +118,8 @@ export class Engine {
   private nextRunId = 1;
   private readonly jobs = new Map<number, AbortController>();
   private readonly probeCache: ProbeCache = new Map();
+  /** ln_final's γ and β, and each layer's attention bias b_O ([L, D]), for attribution. */
+  private attributionWeights: { lnFinal: { weight: Float32Array; bias: Float32Array }; attnBias: Float32Array } | undefined;
   /** Set by `dispose`: a load still under way then frees its session, and no pass starts. */
   private disposed = false;
 
@@ -184,14 +193,74 @@ export class Engine {
     }
   }
 
+  /**
+   * Direct logit attribution at the last position of `ids`: each component of the final residual
+   * stream, centred and divided by the run's own ln_final scale, dotted with γ ⊙ (W_U[answer] −
+   * W_U[wrong]), plus ln_final's bias term; the values sum to the logit difference (`total`).
+   */
+  async attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head', ablation?: Ablation): Promise<Attribution> {
+    const { config } = await this.ready();
+    const { nLayer: L, nHead: H, dModel: D } = config;
+    const answer = this.tokenId(metric.answer, 'answer');
+    const wrong = metric.wrong === undefined ? undefined : this.tokenId(metric.wrong, 'wrong');
+    const T = ids.length;
+    const out = await this.forward([ids], { resultPositions: [T - 1], unembedIds: wrong === undefined ? [answer] : [answer, wrong], ablation });
+    const [embed, posEmbed, attnOut, mlpOut, scale, results, rows, logits] = (await take(out, [
+      GraphOutput.embed,
+      GraphOutput.posEmbed,
+      GraphOutput.attnOut,
+      GraphOutput.mlpOut,
+      GraphOutput.lnFinalScale,
+      GraphOutput.resultAt,
+      GraphOutput.unembedRows,
+      GraphOutput.logits,
+    ])) as Float32Array[];
+    const { lnFinal, attnBias } = this.attributionWeights!;
+    const direction = new Float64Array(D);
+    for (let d = 0; d < D; d++) direction[d] = lnFinal.weight[d] * (rows[d] - (wrong === undefined ? 0 : rows[D + d]));
+    const divisor = scale[T - 1];
+    // (c − mean(c)) / scale · (γ ⊙ u): the final layer norm is linear in the residual once its scale is fixed.
+    const share = (c: Float32Array, offset: number) => {
+      let mean = 0;
+      for (let d = 0; d < D; d++) mean += c[offset + d] / D;
+      let sum = 0;
+      for (let d = 0; d < D; d++) sum += (c[offset + d] - mean) * direction[d];
+      return sum / divisor;
+    };
+    const at = (perLayer: number, l: number) => (l * perLayer + T - 1) * D; // row T-1 of layer l in [L, T, D]
+    const labels = ['embed', 'pos_embed'];
+    const values = [share(embed, (T - 1) * D), share(posEmbed, (T - 1) * D)];
+    for (let l = 0; l < L; l++) {
+      if (by === 'layer') {
+        labels.push(`${l}_attn_out`);
+        values.push(share(attnOut, at(T, l)));
+      } else {
+        for (let h = 0; h < H; h++) {
+          labels.push(`L${l}H${h}`);
+          values.push(share(results, (l * H + h) * D));
+        }
+        labels.push(`${l}_attn_bias`);
+        values.push(share(attnBias, l * D));
+      }
+      labels.push(`${l}_mlp_out`);
+      values.push(share(mlpOut, at(T, l)));
+    }
+    let bias = 0;
+    for (let d = 0; d < D; d++) bias += lnFinal.bias[d] * (rows[d] - (wrong === undefined ? 0 : rows[D + d]));
+    labels.push('ln_final_bias');
+    values.push(bias);
+    const total = logits[answer] - (wrong === undefined ? 0 : logits[wrong]);
+    return { labels, values: Float32Array.from(values), total };
+  }
+
   /** One session run over ids of one length; each item's attention, residual and next tokens come back, its other outputs stay here. */
   private async pass(encoded: { ids: number[]; truncated: boolean }[], topK: number, ablation?: Ablation): Promise<RunData[]> {
     const { config, tokenizer } = await this.ready();
     const k = Math.min(topK, config.vocabSize);
     const outputs = await this.forward(encoded.map((e) => e.ids), { topK: k, ablation });
     const [pattern, residual, probs, topIds] = (await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])))) as [Float32Array, Float32Array, Float32Array, BigInt64Array];
-    const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && name !== GraphOutput.z && name !== GraphOutput.result));
-    for (const name of [GraphOutput.z, GraphOutput.result]) disposeIfGpu(outputs[name]);
+    const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && !ON_REQUEST_OUTPUTS.includes(name)));
+    for (const name of ON_REQUEST_OUTPUTS) disposeIfGpu(outputs[name]);
     const B = encoded.length;
     const shared: KeptOutputs = { tensors, read: new Map(), users: B };
     return encoded.map(({ ids, truncated }, b) => {
@@ -388,6 +457,12 @@ export class Engine {
   private buildGraph(bytes: SplitFile, config: ModelConfig): Graph {
     const start = performance.now();
     const weights = gpt2Weights(readSafetensorsHeader(bytes), config);
+    // Copies of the few small weights attribution reads on the CPU, before the session frees the file.
+    const copy = (info: TensorInfo) => tensorAsFloat32(bytes, info).slice();
+    this.attributionWeights = {
+      lnFinal: { weight: copy(weights.lnF.weight), bias: copy(weights.lnF.bias) },
+      attnBias: Float32Array.from(weights.blocks.flatMap((block) => [...copy(block.attnProj.bias)])),
+    };
     const placed = placeWeights(bytes, weights);
     const graph = { model: buildGpt2Graph(config, weights, placed.locate, { instrumented: true }), files: placed.files };
     performance.measure('xray:graph', { start });
@@ -464,6 +539,9 @@ export class Engine {
 }
 
 const released = () => new XrayError('released', 'The model was released.');
+
+/** Outputs that are empty unless a pass asks for them, so never kept for `hook()`. */
+const ON_REQUEST_OUTPUTS: readonly string[] = [GraphOutput.z, GraphOutput.result, GraphOutput.resultAt, GraphOutput.unembedRows];
 
 function notFound(model: string, file: string): XrayError {
   return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);

@@ -19,6 +19,8 @@ export const GraphInput = {
   // Fed as [1, L, 1] zeros when nothing is ablated: z - 0·(…) is z exactly.
   ablate: 'ablate_heads',
   ablateToMean: 'ablate_to_mean', // float [1]: an ablated hook_z becomes 0 (0) or its mean over the positions (1)
+  resultPositions: 'result_positions', // int64 [m]: positions at which every head's hook_result is returned
+  unembedIds: 'unembed_ids', // int64 [n]: tokens whose unembedding rows are returned
 } as const;
 
 /** Graph outputs, named after TransformerLens hooks; `*` stands for the stacked layer axis. */
@@ -31,6 +33,8 @@ export const GraphOutput = {
   mlpOut: 'blocks.*.hook_mlp_out', // [B, L, T, D]
   z: 'blocks.*.attn.hook_z', // [B, k, T, dHead] for the heads in head_index
   result: 'blocks.*.attn.hook_result', // [B, k, T, D] for the heads in head_index
+  resultAt: 'blocks.*.attn.hook_result_at', // [B, L·H, m, D]: every head's hook_result at the result_positions
+  unembedRows: 'W_U.rows', // [n, D]: the unembedding rows of the unembed_ids
   lnFinalScale: 'ln_final.hook_scale', // [B, T, 1]
   logits: 'logits', // [B, V] at the last position
   // Top-k of softmax rows: first the logit lens (n layers × m positions, batch 1 only), then the
@@ -133,11 +137,19 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   // per head is a second initializer over c_proj's bytes, shaped [H, dHead, D]: onnxruntime then
   // reads each initializer once (a Reshape of c_proj's own would read it twice; see ExternalFile).
   const heads = g.input({ name: GraphInput.heads, type: DataType.INT64, dims: ['k'] });
-  const zSelected = g.op('Gather', [g.op('Concat', zs, { axis: 1 }), heads], { axis: 1 }); // [B, k, T, dHead]
-  const perHeadWo = weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D]));
-  const woSelected = g.op('Gather', [g.op('Concat', perHeadWo, { axis: 0 }), heads], { axis: 0 }); // [k, dHead, D]
+  const zAll = g.op('Concat', zs, { axis: 1 }); // [B, L·H, T, dHead]
+  const woAll = g.op('Concat', weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D])), { axis: 0 }); // [L·H, dHead, D]
+  const zSelected = g.op('Gather', [zAll, heads], { axis: 1 }); // [B, k, T, dHead]
+  const woSelected = g.op('Gather', [woAll, heads], { axis: 0 }); // [k, dHead, D]
   g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
   g.output(g.op('MatMul', [zSelected, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', D] });
+
+  // For direct logit attribution: every head's hook_result at the chosen positions only, and the
+  // unembedding rows of the chosen tokens (wte's, tied), so the page needs no copy of either.
+  const resultPositions = g.input({ name: GraphInput.resultPositions, type: DataType.INT64, dims: ['result_positions'] });
+  g.output(g.op('MatMul', [g.op('Gather', [zAll, resultPositions], { axis: 2 }), woAll]), { name: GraphOutput.resultAt, type: DataType.FLOAT, dims: ['batch', L * H, 'result_positions', D] });
+  const unembedIds = g.input({ name: GraphInput.unembedIds, type: DataType.INT64, dims: ['unembed_ids'] });
+  g.output(g.op('Gather', [wte, unembedIds]), { name: GraphOutput.unembedRows, type: DataType.FLOAT, dims: ['unembed_ids', D] });
 
   // Logit lens: the chosen residual layers at the chosen positions, through ln_f and the unembedding,
   // stacked above the last position of each batch item so that one Gemm unembeds them all.

@@ -21,6 +21,10 @@ export interface PassWork {
   heads?: number[];
   /** How many tokens the next-token and lens top-k return (default 1). */
   topK?: number;
+  /** Positions at which every head's hook_result is returned. */
+  resultPositions?: number[];
+  /** Tokens whose unembedding rows are returned. */
+  unembedIds?: number[];
   ablation?: Ablation;
 }
 
@@ -31,6 +35,8 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
     [GraphInput.heads]: int64Tensor(work.heads ?? []),
     [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
+    [GraphInput.resultPositions]: int64Tensor(work.resultPositions ?? []),
+    [GraphInput.unembedIds]: int64Tensor(work.unembedIds ?? []),
     ...ablationFeeds(config, ids.length, work.ablation),
   };
 }

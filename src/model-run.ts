@@ -1,7 +1,7 @@
 // The result of one forward pass, on the page: attention and residual read synchronously from
 // arrays the engine transferred; everything costly (logit lens, per-head vectors, other hooks) is
 // fetched from the engine only when a figure asks.
-import type { Ablation, RunData, TokenRef } from './engine.js';
+import type { Ablation, Attribution, RunData, TokenRef } from './engine.js';
 import { checkIndex, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
 import type { HeadRef } from './selection.js';
@@ -17,6 +17,8 @@ export interface RunBackend {
   hook(name: string): Promise<HookValue>;
   /** The run of these ids with heads ablated. */
   ablated(ids: number[], ablation: Ablation): Promise<ModelRun>;
+  /** Direct logit attribution at the last position of these ids. */
+  attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head'): Promise<Attribution>;
   /** The scan's metric for each head ablated alone, and clean. */
   ablationScan(ids: number[], heads: number[], options: AblationScanOptions): Promise<{ values: Float32Array; clean: number }>;
   /** The engine may forget this run's kept outputs. */
@@ -178,6 +180,21 @@ export class ModelRun {
     const heads = Array.from({ length: nLayer * nHead }, (_, i) => i);
     const { values, clean } = await this.backend.ablationScan(this.ids.slice(0, position + 1), heads, options);
     return { dims: [nLayer, nHead], data: values, clean };
+  }
+
+  /**
+   * Direct logit attribution at `position` (default: the last): each component's output through the
+   * final layer norm with this run's own scale (`ln_final.hook_scale`), dotted with W_U[answer] −
+   * W_U[wrong] (W_U[answer] without `wrong`). Labels as TransformerLens's decompose_resid
+   * (`embed`, `pos_embed`, `0_attn_out`, `0_mlp_out`, …) or, by head, stack_head_results (`L0H0`, …,
+   * with `0_attn_bias` and `0_mlp_out` rows), then `ln_final_bias`: `values` sum to `total`, the run's
+   * logit difference. Costs one extra pass.
+   */
+  async logitAttribution(options: { answer: TokenRef; wrong?: TokenRef; position?: number; by: 'layer' | 'head' }): Promise<Attribution> {
+    const position = options.position ?? this.length - 1;
+    checkIndex('position', position, this.length);
+    if (options.by !== 'layer' && options.by !== 'head') throw new XrayError('bad-option', `Unknown attribution "by: ${options.by}": use layer or head.`);
+    return this.backend.attribution(this.ids.slice(0, position + 1), { answer: options.answer, wrong: options.wrong }, options.by);
   }
 
   /** Lets the engine free what it keeps of this run for `hook()`; attention, residual and the extra passes stay. */

@@ -70,6 +70,15 @@ describe('interventions on the planted model', () => {
     expect(scan.data[0], 'without the previous-token head').to.be.below(scan.clean);
   });
 
+  it('attributes the answer logit to the induction head', async () => {
+    const { labels, values, total } = await run.logitAttribution({ answer: ANSWER, by: 'head' });
+    const heads = labels.map((label, i) => ({ label, value: values[i] })).filter(({ label }) => /^L\dH\d$/.test(label));
+    heads.sort((a, b) => b.value - a.value);
+    expect(heads[0].label).to.equal('L1H0');
+    expect(heads[0].value).to.be.above(0.5 * total);
+    expect(Math.abs(values.reduce((a, b) => a + b, 0) - total)).to.be.below(1e-3);
+  });
+
   it('names a token that is not one token, and stops a scan whose signal aborts', async () => {
     const error = await rejection(run.ablationScan({ answer: ' riverbank castle' }));
     expect(error?.code).to.equal('bad-option');

@@ -16,6 +16,10 @@ export interface FixtureModel {
   bytes: Uint8Array;
   config: ModelConfig;
   reference(ids: number[], options?: ReferenceOptions): ReferenceOutputs;
+  /** The tied embedding/unembedding [V, D] and ln_final's γ and β, as stored. */
+  wte: Float32Array;
+  gamma: Float32Array;
+  beta: Float32Array;
   /** Reference logit lens: softmax(ln_f(residual) @ wte^T) of one residual row. */
   lensProbs(residualRow: ArrayLike<number>): Float64Array;
 }
@@ -35,6 +39,9 @@ export async function loadFixture(name: string): Promise<FixtureModel> {
   return {
     bytes,
     config,
+    wte,
+    gamma,
+    beta,
     reference: (ids, options) => gpt2Reference(bytes, table, config, ids, options),
     lensProbs(row) {
       let mean = 0;
