@@ -2,7 +2,8 @@
 // an engine worker (src/engine.ts); this thin proxy on the page memoises runs, drops passes nobody
 // waits for any more, and keeps the events and lifetimes.
 import { startEngine, type EngineApi, type EngineHandle } from './engine-client.js';
-import type { Ablation, RunData } from './engine.js';
+import type { Ablation, PatchRequest, PatchResult, RunData } from './engine.js';
+import { PATCH_HOOKS } from './gpt2-graph.js';
 import { XrayError } from './errors.js';
 import { modelBaseUrl } from './model-files.js';
 import { ModelRun } from './model-run.js';
@@ -30,6 +31,12 @@ export interface ControllerOptions {
    * runs it in the page, for pages whose Content-Security-Policy forbids workers.
    */
   worker?: boolean;
+}
+
+/** Options of `ModelController.patch`. */
+export interface PatchOptions extends PatchRequest {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Options of `ModelController.probe`. */
@@ -178,6 +185,20 @@ export class ModelController extends EventTarget {
     const outcome = await this.job(engine, signal, (id) => engine.api.probe(id, job, engine.callback(onProgress)));
     this.sessionRuns += outcome.passes;
     return outcome;
+  }
+
+  /**
+   * Activation patching, as TransformerLens's get_act_patch_resid_pre / _attn_out / _mlp_out ([L, T])
+   * and get_act_patch_attn_head_out_all_pos ([L, H]; `byPosition`: _by_pos, [L, T, H]): `corrupted`
+   * run with one activation taken from `clean` at a time; each value is (patched − corrupted) /
+   * (clean − corrupted) of logit[answer] − logit[wrong] at the last position.
+   */
+  async patch(options: PatchOptions): Promise<PatchResult> {
+    const { clean, corrupted, answer, wrong, hook, byPosition, prependBos, signal, onProgress = () => undefined } = options;
+    if (!PATCH_HOOKS.includes(hook)) throw new XrayError('bad-option', `Unknown hook "${hook}" to patch: use one of ${PATCH_HOOKS.join(', ')}.`);
+    if ([clean, corrupted].some((text) => typeof text !== 'string' || text.length === 0)) throw new XrayError('empty-text', 'Patching needs a clean and a corrupted prompt.');
+    const request = { clean, corrupted, answer, wrong, hook, byPosition, prependBos };
+    return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.patchScan(id, request, engine.callback(onProgress)))).join(signal);
   }
 
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */

@@ -4,7 +4,7 @@
 import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
 import { checkIndex, errorText, XrayError } from './errors.js';
-import { buildGpt2Graph, GraphOutput } from './gpt2-graph.js';
+import { buildGpt2Graph, GraphOutput, type PatchHook } from './gpt2-graph.js';
 import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
 import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
@@ -52,6 +52,29 @@ export interface PassOptions {
 /** One token, by its text (`' Mary'`) or id. */
 export type TokenRef = string | number;
 export type { Ablation };
+
+/** What `patchScan` patches, from which prompt into which, and the metric's tokens. */
+export interface PatchRequest {
+  clean: string;
+  corrupted: string;
+  answer: TokenRef;
+  wrong: TokenRef;
+  hook: PatchHook;
+  /** For `z`: one value per layer, position and head instead of per layer and head. */
+  byPosition?: boolean;
+  prependBos?: boolean;
+}
+
+/** Patching's restored fraction per cell: `[L, T]`, `[L, H]` (z) or `[L, T, H]` (z by position). */
+export interface PatchResult {
+  dims: number[];
+  data: Float32Array;
+  cleanTokens: string[];
+  corruptedTokens: string[];
+  /** The logit differences of the two prompts. */
+  clean: number;
+  corrupted: number;
+}
 
 /** Direct logit attribution: one value per component, summing to `total`. */
 export interface Attribution {
@@ -188,6 +211,65 @@ export class Engine {
         await onProgress(start + chunk.length, heads.length);
       }
       return { values, clean: measure(clean, 0) };
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  /**
+   * Activation patching: `corrupted` run with one activation of `hook` taken from `clean` at a time
+   * (a layer and position, or a layer and head), batched; each value is (patched − corrupted) /
+   * (clean − corrupted) of the logit difference at the last position, so 0 = corrupted, 1 = clean.
+   */
+  async patchScan(jobId: number, request: PatchRequest, onProgress: (done: number, total: number) => void): Promise<PatchResult> {
+    const stop = this.startJob(jobId);
+    try {
+      const { config, tokenizer } = await this.ready();
+      const { nLayer: L, nHead: H, dModel: D } = config;
+      const encode = (text: string) => [...(request.prependBos ? [tokenizer.bosId] : []), ...tokenizer.encode(text)].slice(0, config.nCtx);
+      const [clean, corrupted] = [encode(request.clean), encode(request.corrupted)];
+      const tokensOf = (ids: number[]) => ids.map(tokenizer.tokenText);
+      if (clean.length !== corrupted.length) {
+        const shown = (ids: number[]) => tokensOf(ids).map((t) => JSON.stringify(t)).join(' ');
+        throw new XrayError('bad-option', `Patching needs prompts of one token length: clean has ${clean.length} tokens (${shown(clean)}), corrupted ${corrupted.length} (${shown(corrupted)}).`);
+      }
+      const T = clean.length;
+      const answer = this.tokenId(request.answer, 'answer');
+      const wrong = this.tokenId(request.wrong, 'wrong');
+      const V = config.vocabSize;
+      const difference = (logits: Float32Array, b: number) => logits[b * V + answer] - logits[b * V + wrong];
+      const { hook, byPosition = false } = request;
+      const sourceName = { resid_pre: GraphOutput.residPre, attn_out: GraphOutput.attnOut, mlp_out: GraphOutput.mlpOut, z: GraphOutput.z }[hook];
+      const cleanOut = await this.forward([clean], hook === 'z' ? { heads: Array.from({ length: L * H }, (_, i) => i) } : {});
+      const [source, cleanLogits] = (await take(cleanOut, [sourceName, GraphOutput.logits])) as Float32Array[];
+      const [corruptedLogits] = (await take(await this.forward([corrupted], {}), [GraphOutput.logits])) as Float32Array[];
+      const [cleanDiff, corruptedDiff] = [difference(cleanLogits, 0), difference(corruptedLogits, 0)];
+      if (Math.abs(cleanDiff - corruptedDiff) < 1e-6) throw new XrayError('bad-option', `The clean and corrupted prompts give the same logit difference (${cleanDiff.toFixed(4)}): there is nothing for patching to restore.`);
+      const sourceDims = hook === 'z' ? [L, H, T, D / H] : [hook === 'resid_pre' ? L + 1 : L, T, D];
+      // One item per patched cell, in the result's order: [L, T], [L, H] or [L, T, H].
+      const dims = hook !== 'z' ? [L, T] : byPosition ? [L, T, H] : [L, H];
+      const cells = dims.reduce((a, b) => a * b, 1);
+      const maskSize = hook === 'z' ? L * H * (byPosition ? T : 1) : L * T;
+      const maskDims = (batch: number) => (hook === 'z' ? [batch, L, H, byPosition ? T : 1] : [batch, L, T]);
+      const maskIndex = (cell: number) => {
+        if (hook !== 'z') return cell; // l·T + t
+        if (!byPosition) return cell; // l·H + h, over [L, H, 1]
+        const [l, t, h] = [Math.floor(cell / (T * H)), Math.floor(cell / H) % T, cell % H];
+        return (l * H + h) * T + t;
+      };
+      const values = new Float32Array(cells);
+      const perBatch = Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * L + 1) * T * D))));
+      for (let start = 0; start < cells; start += perBatch) {
+        if (stop.signal.aborted) throw new XrayError('aborted', 'Patching was stopped.');
+        const batch = Math.min(perBatch, cells - start);
+        const mask = new Float32Array(batch * maskSize);
+        for (let i = 0; i < batch; i++) mask[i * maskSize + maskIndex(start + i)] = 1;
+        const patch = { hook, mask, maskDims: maskDims(batch), source, sourceDims };
+        const [logits] = (await take(await this.forward(Array.from({ length: batch }, () => corrupted), { patch }), [GraphOutput.logits])) as Float32Array[];
+        for (let i = 0; i < batch; i++) values[start + i] = (difference(logits, i) - corruptedDiff) / (cleanDiff - corruptedDiff);
+        await onProgress(start + batch, cells);
+      }
+      return { dims, data: values, cleanTokens: tokensOf(clean), corruptedTokens: tokensOf(corrupted), clean: cleanDiff, corrupted: corruptedDiff };
     } finally {
       this.jobs.delete(jobId);
     }

@@ -82,36 +82,37 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const headsShape = i64(0, 0, H, dHead);
   const modelShape = i64(0, 0, D);
 
-  // Head ablation, per layer: z - r·(z - toMean·mean_T(z)) with r this layer's slice of the ablate input
-  // (the plain graph, the benchmark's baseline, has none).
-  const ablated = options.instrumented ? headAblation(g, L) : (z: string) => z;
+  // Ablation and patching (the plain graph, the benchmark's baseline, has neither).
+  const intervene = options.instrumented ? interventions(g, L) : NO_INTERVENTIONS;
 
-  const residStack = [resid];
+  const residStack: string[] = [];
   const patterns: string[] = [];
   const zs: string[] = [];
   const attnOuts: string[] = [];
   const mlpOuts: string[] = [];
   weights.blocks.forEach((block, l) => {
     const p = `h.${l}`;
+    resid = intervene.resid_pre(resid, l);
+    residStack.push(resid);
     const qkv = linear(layerNorm(resid, block.ln1, `${p}.ln_1`), block.attn.weight, block.attn.bias, `${p}.attn.c_attn`);
     const [q, k, v] = g.opN('Split', [qkv, i64(D, D, D)], 3, { axis: 2 });
     const split = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm });
     const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), split(k, [0, 2, 3, 1])]), scale]);
     const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, T]
-    const z = ablated(g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]), l); // [B, H, T, dHead]
+    const z = intervene.z(intervene.ablate(g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]), l), l); // [B, H, T, dHead]
     const merged = g.op('Reshape', [g.op('Transpose', [z], { perm: [0, 2, 1, 3] }), modelShape]);
-    const attnOut = linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`);
+    const attnOut = intervene.attn_out(linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`), l);
     const residMid = g.op('Add', [resid, attnOut]);
     const hidden = gelu(g, linear(layerNorm(residMid, block.ln2, `${p}.ln_2`), block.fc.weight, block.fc.bias, `${p}.mlp.c_fc`));
-    const mlpOut = linear(hidden, block.mlpProj.weight, block.mlpProj.bias, `${p}.mlp.c_proj`);
+    const mlpOut = intervene.mlp_out(linear(hidden, block.mlpProj.weight, block.mlpProj.bias, `${p}.mlp.c_proj`), l);
     resid = g.op('Add', [residMid, mlpOut]);
-    residStack.push(resid);
     patterns.push(pattern);
     zs.push(z);
     attnOuts.push(attnOut);
     mlpOuts.push(mlpOut);
   });
 
+  residStack.push(resid); // the last block's resid_post
   const lnF = (x: string) => layerNorm(x, weights.lnF, 'ln_f');
   // [n, D] x wte^T without a transposed copy of wte. Only one Gemm may read wte: onnxruntime keeps a
   // pre-packed copy of its weight for each, 150 MB apiece for GPT-2 small.
@@ -168,14 +169,49 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   return g.encode('gpt2-instrumented');
 }
 
-/** Replaces the hook_z of the heads the ablate input marks, by 0 or by its mean over the positions. */
-function headAblation(g: GraphBuilder, L: number): (z: string, layer: number) => string {
-  const ablate = g.input({ name: GraphInput.ablate, type: DataType.FLOAT, dims: ['ablate_batch', L, 'ablate_heads'] });
+/** The activations a pass may patch from another run: TransformerLens's hook names, per block. */
+export const PATCH_HOOKS = ['resid_pre', 'attn_out', 'mlp_out', 'z'] as const;
+export type PatchHook = (typeof PATCH_HOOKS)[number];
+
+/** The two inputs of one patchable hook: where to patch (mask) and the values patched in (source). */
+export const patchInputs = (hook: PatchHook) => ({ mask: `patch_${hook}_mask`, source: `patch_${hook}_source` });
+
+type Interventions = { ablate: (z: string, layer: number) => string } & Record<PatchHook, (x: string, layer: number) => string>;
+const NO_INTERVENTIONS: Interventions = { ablate: (z) => z, resid_pre: (x) => x, attn_out: (x) => x, mlp_out: (x) => x, z: (x) => x };
+
+/**
+ * Ablation: hook_z − r·(hook_z − toMean·mean_T(hook_z)), r being 1 for the heads the ablate input marks.
+ * Patching: x + m·(source − x), m being 1 where the mask takes the source's value. Unused inputs are
+ * fed as zeros that broadcast ([1, L, 1] masks, [L, 1, 1] sources): x − 0·(…) is x exactly.
+ */
+function interventions(g: GraphBuilder, L: number): Interventions {
+  const index = (value: number) => g.constant(DataType.INT64, [], [value]);
+  const axes = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
+  const ablateMask = g.input({ name: GraphInput.ablate, type: DataType.FLOAT, dims: ['ablate_batch', L, 'ablate_heads'] });
   const toMean = g.input({ name: GraphInput.ablateToMean, type: DataType.FLOAT, dims: [1] });
-  return (z, layer) => {
-    const removed = g.op('Unsqueeze', [g.op('Gather', [ablate, g.constant(DataType.INT64, [], [layer])], { axis: 1 }), g.constant(DataType.INT64, [2], [2, 3])]); // [b, h, 1, 1]
-    const replacement = g.op('Mul', [g.op('ReduceMean', [z], { axes: [2], keepdims: 1 }), toMean]); // [B, H, 1, dHead]
-    return g.op('Sub', [z, g.op('Mul', [removed, g.op('Sub', [z, replacement])])]);
+  // hook_resid_pre, hook_attn_out, hook_mlp_out: mask [b, L, t], source [L, t, D]. hook_z: mask [b, L, h, t], source [L, h, t, dHead].
+  const patch = (hook: PatchHook) => {
+    const names = patchInputs(hook);
+    const perHead = hook === 'z';
+    // Symbolic dims of their own: onnxruntime holds every dim of one name to one size.
+    const dim = (name: string) => `${hook}_${name}`;
+    const mask = g.input({ name: names.mask, type: DataType.FLOAT, dims: perHead ? [dim('batch'), L, dim('heads'), dim('tokens')] : [dim('batch'), L, dim('tokens')] });
+    const source = g.input({ name: names.source, type: DataType.FLOAT, dims: [dim('layers'), ...(perHead ? [dim('source_heads')] : []), dim('source_tokens'), dim('width')] });
+    return (x: string, layer: number) => {
+      const taken = g.op('Unsqueeze', [g.op('Gather', [mask, index(layer)], { axis: 1 }), axes(-1)]); // [b, (h,) t, 1]
+      return g.op('Add', [x, g.op('Mul', [taken, g.op('Sub', [g.op('Gather', [source, index(layer)], { axis: 0 }), x])])]);
+    };
+  };
+  return {
+    ablate: (z, layer) => {
+      const removed = g.op('Unsqueeze', [g.op('Gather', [ablateMask, index(layer)], { axis: 1 }), axes(2, 3)]); // [b, h, 1, 1]
+      const replacement = g.op('Mul', [g.op('ReduceMean', [z], { axes: [2], keepdims: 1 }), toMean]); // [B, H, 1, dHead]
+      return g.op('Sub', [z, g.op('Mul', [removed, g.op('Sub', [z, replacement])])]);
+    },
+    resid_pre: patch('resid_pre'),
+    attn_out: patch('attn_out'),
+    mlp_out: patch('mlp_out'),
+    z: patch('z'),
   };
 }
 

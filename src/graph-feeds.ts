@@ -1,6 +1,6 @@
 // The inputs of one pass of the instrumented graph (src/gpt2-graph.ts): the ids, and the optional
 // work each index or mask input selects, fed empty (or as zeros that change nothing) when not asked for.
-import { GraphInput } from './gpt2-graph.js';
+import { GraphInput, PATCH_HOOKS, patchInputs, type PatchHook } from './gpt2-graph.js';
 import { float32Tensor, int64Tensor, type ort } from './session.js';
 import type { ModelConfig } from './types.js';
 
@@ -10,6 +10,17 @@ export interface Ablation {
   mode: 'zero' | 'mean';
   /** Item i of the batch ablates `heads[i]` alone, instead of every item ablating them all. */
   perItem?: boolean;
+}
+
+/** Activation patching: where `hook` takes `source`'s values (mask 1) instead of its own (mask 0). */
+export interface Patch {
+  hook: PatchHook;
+  /** [b, L, t] (or [b, L, H, t] for z), b ∈ {1, batch}, t ∈ {1, T}. */
+  mask: Float32Array;
+  maskDims: number[];
+  /** [L, T, D] (or [L, H, T, dHead] for z): the other run's activation. */
+  source: Float32Array;
+  sourceDims: number[];
 }
 
 /** What a pass computes besides the run itself. */
@@ -26,6 +37,7 @@ export interface PassWork {
   /** Tokens whose unembedding rows are returned. */
   unembedIds?: number[];
   ablation?: Ablation;
+  patch?: Patch;
 }
 
 export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork = {}): Record<string, ort.Tensor> {
@@ -38,7 +50,26 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.resultPositions]: int64Tensor(work.resultPositions ?? []),
     [GraphInput.unembedIds]: int64Tensor(work.unembedIds ?? []),
     ...ablationFeeds(config, ids.length, work.ablation),
+    ...patchFeeds(config, work.patch),
   };
+}
+
+/** Every patchable hook's mask and source: zeros that broadcast and change nothing, but the patched one's. */
+function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const hook of PATCH_HOOKS) {
+    const names = patchInputs(hook);
+    const rank = hook === 'z' ? 4 : 3;
+    const ones = (n: number) => Array<number>(n).fill(1);
+    if (patch?.hook === hook) {
+      feeds[names.mask] = float32Tensor(patch.mask, patch.maskDims);
+      feeds[names.source] = float32Tensor(patch.source, patch.sourceDims);
+    } else {
+      feeds[names.mask] = float32Tensor(new Float32Array(L), [1, L, ...ones(rank - 2)]);
+      feeds[names.source] = float32Tensor(new Float32Array(L), [L, ...ones(rank - 1)]);
+    }
+  }
+  return feeds;
 }
 
 /**

@@ -4,6 +4,7 @@ import { expect } from '@open-wc/testing';
 import { ModelController } from '../../src/controller.js';
 import { GraphOutput } from '../../src/gpt2-graph.js';
 import type { XrayError } from '../../src/errors.js';
+import type { ReferenceOptions } from '../reference/gpt2-reference.js';
 import type { HookName, ResolvedDevice } from '../../src/types.js';
 import { fixture, loadFixture, maxAbsDiff, rowOf, topIndices, type FixtureModel } from './support.js';
 
@@ -185,6 +186,33 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
       const layer = byHead.values.subarray(start, start + H + 1).reduce((a, b) => a + b, 0);
       expect(Math.abs(layer - byLayer.values[2 + 2 * l]), `layer ${l}: heads + bias = attn_out`).to.be.below(LOGIT_TOLERANCE);
     }
+  });
+
+  it('patches resid_pre, attn_out, mlp_out and z from a clean prompt as the reference does', async () => {
+    const [clean, corrupted] = ['The cat sat on the mat', 'The dog sat on the mat'];
+    const cleanRun = await controller.run(clean);
+    const corruptedRun = await controller.run(corrupted);
+    const [answer, wrong] = [cleanRun.nextToken(2)[0].id, cleanRun.nextToken(2)[1].id];
+    const { nLayer: L, nHead: H, vocabSize: V } = model.config;
+    const T = cleanRun.ids.length;
+    const from = model.reference(cleanRun.ids);
+    const difference = (logits: Float64Array) => logits[(T - 1) * V + answer] - logits[(T - 1) * V + wrong];
+    const [cleanDiff, corruptedDiff] = [difference(from.logits), difference(model.reference(corruptedRun.ids).logits)];
+    const restored = (patch: NonNullable<ReferenceOptions['patch']>) => (difference(model.reference(corruptedRun.ids, { patch }).logits) - corruptedDiff) / (cleanDiff - corruptedDiff);
+    for (const hook of ['resid_pre', 'attn_out', 'mlp_out'] as const) {
+      const result = await controller.patch({ clean, corrupted, answer, wrong, hook });
+      expect(result.dims, hook).to.deep.equal([L, T]);
+      expect(result.cleanTokens).to.deep.equal(cleanRun.tokens);
+      const expected = Array.from({ length: L * T }, (_, i) => restored({ hook, layer: Math.floor(i / T), position: i % T, from }));
+      expect(maxAbsDiff(result.data, expected), hook).to.be.below(1e-3);
+    }
+    const heads = await controller.patch({ clean, corrupted, answer, wrong, hook: 'z' });
+    expect(heads.dims).to.deep.equal([L, H]);
+    expect(maxAbsDiff(heads.data, Array.from({ length: L * H }, (_, i) => restored({ hook: 'z', layer: Math.floor(i / H), head: i % H, from })))).to.be.below(1e-3);
+    const byPosition = await controller.patch({ clean, corrupted, answer, wrong, hook: 'z', byPosition: true });
+    expect(byPosition.dims).to.deep.equal([L, T, H]);
+    const [l, t, h] = [L - 1, 1, H - 1];
+    expect(Math.abs(byPosition.data[(l * T + t) * H + h] - restored({ hook: 'z', layer: l, position: t, head: h, from }))).to.be.below(1e-3);
   });
 
   it('reads the logit lens of every layer and position against the reference', async () => {

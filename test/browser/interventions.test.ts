@@ -79,6 +79,28 @@ describe('interventions on the planted model', () => {
     expect(Math.abs(values.reduce((a, b) => a + b, 0) - total)).to.be.below(1e-3);
   });
 
+  it('patching finds the position that differs and the induction head', async () => {
+    // The corrupted first half ends in ' bridge', so the repeat predicts ' bridge' instead of ' silver'.
+    const corrupted = [...HALF.slice(0, -1), ' bridge'].join('') + HALF.slice(0, -1).join('');
+    const differs = HALF.length - 1;
+    const patch = { clean: TEXT, corrupted, answer: ANSWER, wrong: ' bridge' };
+    const resid = await controller.patch({ ...patch, hook: 'resid_pre' });
+    const T = resid.cleanTokens.length;
+    expect(resid.corruptedTokens[differs]).to.equal(' bridge');
+    for (let l = 0; l < 2; l++) {
+      for (let t = 0; t < T; t++) {
+        const value = resid.data[l * T + t];
+        if (t === differs) expect(value, `layer ${l} at the differing token`).to.be.above(0.9);
+        else expect(Math.abs(value), `layer ${l} position ${t}`).to.be.below(0.05);
+      }
+    }
+    const heads = await controller.patch({ ...patch, hook: 'z' });
+    expect(heads.data[INDUCTION.layer * 4 + INDUCTION.head]).to.be.above(0.9);
+    heads.data.forEach((value, i) => i !== 4 && expect(Math.abs(value), `head ${i}`).to.be.below(0.05));
+    const error = await rejection(controller.patch({ ...patch, corrupted: 'A shorter prompt', hook: 'z' }));
+    expect(error?.message).to.match(/clean has 15 tokens .* corrupted 3 \("A" " shorter" " prompt"\)/);
+  });
+
   it('names a token that is not one token, and stops a scan whose signal aborts', async () => {
     const error = await rejection(run.ablationScan({ answer: ' riverbank castle' }));
     expect(error?.code).to.equal('bad-option');

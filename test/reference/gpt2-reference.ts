@@ -40,6 +40,17 @@ export interface ReferenceOptions {
   ablate?: { layer: number; head: number }[];
   /** What an ablated head's `hook_z` becomes: 0, or its mean over the positions (TransformerLens's two usual choices). */
   ablateMode?: 'zero' | 'mean';
+  /**
+   * One activation taken from another run (`from`): `resid_pre`, `attn_out` or `mlp_out` of `layer`
+   * at `position`, or head `head`'s `hook_z` of `layer` at every position (or only at `position`).
+   */
+  patch?: { hook: 'resid_pre' | 'attn_out' | 'mlp_out' | 'z'; layer: number; position?: number; head?: number; from: ReferenceOutputs };
+}
+
+/** Copies the rows `position` (or all rows) of width `width` from `source` into `target`. */
+function patchRows(target: Float64Array, source: Float64Array, width: number, position: number | undefined): void {
+  if (position === undefined) target.set(source);
+  else target.set(source.subarray(position * width, (position + 1) * width), position * width);
 }
 
 /** Runs GPT-2 on one sequence of token ids and returns every hook value in float64. */
@@ -73,7 +84,13 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
     mlpPost: [],
     mlpOut: [],
   };
+  const patch = options.patch;
+  const patching = (hook: string, layer: number) => patch?.hook === hook && patch.layer === layer;
   for (const [layer, block] of weights.blocks.entries()) {
+    if (patching('resid_pre', layer)) {
+      x = x.slice();
+      patchRows(x, patch!.from.residPre[layer], D, patch!.position);
+    }
     out.residPre.push(x);
 
     // Attention. c_attn's output row is [q | k | v], each D wide; head h owns columns h*dh..(h+1)*dh of each.
@@ -110,6 +127,7 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
         for (let i = 0; i < T; i++) for (let d = 0; d < dh; d++) mean[d] += z[i * dh + d] / T;
         for (let i = 0; i < T; i++) z.set(options.ablateMode === 'mean' ? mean : new Float64Array(dh), i * dh);
       }
+      if (patching('z', layer) && patch!.head === h) patchRows(z, patch!.from.z[layer][h], dh, patch!.position);
       // Head h's share of c_proj: rows h*dh..(h+1)*dh of W_O.
       const result = new Float64Array(T * D);
       for (let i = 0; i < T; i++) {
@@ -133,12 +151,14 @@ export function gpt2Reference(bytes: Uint8Array, table: SafetensorsTable, config
         attnOut[i * D + o] = sum;
       }
     }
+    if (patching('attn_out', layer)) patchRows(attnOut, patch!.from.attnOut[layer], D, patch!.position);
     const residMid = add(x, attnOut);
 
     // MLP.
     const pre = linear(layerNorm(residMid, T, D, block.ln2, load, eps).out, T, D, 4 * D, block.fc, load);
     const post = pre.map(geluNew);
     const mlpOut = linear(post, T, 4 * D, D, block.mlpProj, load);
+    if (patching('mlp_out', layer)) patchRows(mlpOut, patch!.from.mlpOut[layer], D, patch!.position);
     x = add(residMid, mlpOut);
 
     out.attnScores.push(scores);
