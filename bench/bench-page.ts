@@ -249,6 +249,32 @@ const api = {
     return median(times);
   },
 
+  /**
+   * The causal sweeps beside the passes they replace, at T tokens in one page: one pass (median of
+   * `repeats`), the ablation scan of every head, the resid_pre patching sweep (L × T cells) and the
+   * direct logit attribution by head.
+   */
+  async interventions(T: number, repeats: number) {
+    const controller = ModelController.shared({ model: MODEL, device: 'wasm' });
+    await passMs(controller, T);
+    const passes: number[] = [];
+    for (let r = 0; r < repeats; r++) passes.push(await passMs(controller, T));
+    const run = await checkedRun(controller, freshText(T), T);
+    const [answer, wrong] = run.nextToken(2).map((t) => t.id);
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    const { nLayer, nHead } = run.config;
+    const attribution: number[] = [];
+    for (let r = 0; r < repeats; r++) attribution.push(await timed(() => run.logitAttribution({ answer, wrong, by: 'head' })));
+    const scanMs = await timed(() => run.ablationScan({ answer, wrong }));
+    const [clean, corrupted] = [freshText(T), freshText(T)];
+    const patchMs = await timed(() => controller.patch({ clean, corrupted, answer, wrong, hook: 'resid_pre' }));
+    return { passMs: median(passes), heads: nLayer * nHead, scanMs, cells: nLayer * T, patchMs, attributionMs: median(attribution) };
+  },
+
   /** From this page's start to the first run's result: load (Cache API when warm), build, session, run. */
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });

@@ -10,7 +10,7 @@ import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
-/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive. */
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive, interventions. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
@@ -337,6 +337,18 @@ try {
     if (ratio.where.join() !== 'worker,page') throw new Error(`the two models run in: ${ratio.where.join(', ')}`);
     results.workerVsPageT32 = ratio;
     record('pass through the worker ÷ in the page, T = 32 (alternated)', `${ratio.ratio.toFixed(3)} (${ms(ratio.workerMs)} vs ${ms(ratio.pageMs)})`);
+  }
+  // 8. The causal sweeps, WASM, one thread, T = 16: each against the single passes it replaces.
+  if (wanted('interventions')) {
+    const page = await openPage();
+    const sweep = await call<{ passMs: number; heads: number; scanMs: number; cells: number; patchMs: number; attributionMs: number }>(page, 'interventions', 16, REPEATS);
+    await page.close();
+    results.interventionsT16 = sweep;
+    const against = (ms_: number, passes: number) => `${ms(ms_)} vs ${passes} passes ${ms(passes * sweep.passMs)}: ${(ms_ / (passes * sweep.passMs)).toFixed(2)} ×`;
+    record('one pass, WASM 1 thread, T = 16 (median)', ms(sweep.passMs));
+    record(`ablation scan of all ${sweep.heads} heads (≤ 0.6 × the single passes)`, against(sweep.scanMs, sweep.heads));
+    record(`resid_pre patching, ${sweep.cells} cells (≤ 0.6 × the single passes)`, against(sweep.patchMs, sweep.cells));
+    record('logit attribution by head (≤ one pass)', `${ms(sweep.attributionMs)}: ${(sweep.attributionMs / sweep.passMs).toFixed(2)} × one pass`);
   }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');
