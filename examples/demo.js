@@ -84,7 +84,7 @@ for (const radio of document.querySelectorAll('input[name=model]')) radio.addEve
 $('text').addEventListener('input', () => controller?.status === 'ready' && update());
 $('layer').addEventListener('change', showHead);
 $('head').addEventListener('change', showHead);
-// ?model= picks the model on load, e.g. ?model=../fixtures/tiny/ (how CI opens this page offline).
+// ?model= picks the model on load, e.g. ?model=../fixtures/planted/ (how CI opens this page offline).
 const requested = new URLSearchParams(location.search).get('model');
 if (requested) for (const radio of document.querySelectorAll('input[name=model]')) radio.checked = radio.value === requested;
 chooseModel(requested ?? document.querySelector('input[name=model]:checked').value);

@@ -10,12 +10,12 @@ import { findChrome, HEADLESS_ARGS } from './find-chrome.mjs';
 
 /** Each page with the demo model's folder, relative to the page, as a reader would type it. */
 const PAGES = [
-  'examples/index.html?model=../fixtures/tiny/',
-  'examples/course.html?model=../fixtures/tiny/',
-  'examples/react/dist/?model=../../../fixtures/tiny/',
-  'examples/vue/?model=../../fixtures/tiny/',
+  'examples/index.html?model=../fixtures/planted/',
+  'examples/course.html?model=../fixtures/planted/',
+  'examples/react/dist/?model=../../../fixtures/planted/',
+  'examples/vue/?model=../../fixtures/planted/',
 ];
-const NEEDED = { 'dist/transformer-xray.bundle.js': 'npm run build', 'fixtures/tiny/model.safetensors': 'npm run fixtures', 'examples/react/dist/index.html': 'npm run examples:build' };
+const NEEDED = { 'dist/transformer-xray.bundle.js': 'npm run build', 'fixtures/planted/model.safetensors': 'npm run fixtures', 'examples/react/dist/index.html': 'npm run examples:build' };
 const FIGURES = 'attention-heatmap, head-grid, logit-lens-table, probe-chart';
 const PAGE_TIMEOUT_MS = 300_000;
 const PORT = 8781;

@@ -4,7 +4,7 @@ import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AttentionHeatmap, HeadGrid, LogitLensTable, XrayModel } from 'transformer-xray/react';
 
-/** GPT-2 small from the Hub, or ?model=…, e.g. ?model=../../../fixtures/tiny/ (the generated demo model, offline). */
+/** GPT-2 small from the Hub, or ?model=…, e.g. ?model=../../../fixtures/planted/ (the generated demo model, offline). */
 const model = new URLSearchParams(location.search).get('model') ?? 'openai-community/gpt2';
 
 /** Data mode: precomputed values, no model. */
@@ -31,7 +31,7 @@ function App() {
       </p>
       {error && (
         <p role="alert">
-          {error} {model === 'openai-community/gpt2' && <a href="?model=../../../fixtures/tiny/">Try the generated demo model (offline).</a>}
+          {error} {model === 'openai-community/gpt2' && <a href="?model=../../../fixtures/planted/">Try the generated demo model (offline).</a>}
         </p>
       )}
       <label htmlFor="text">Your sentence</label>
