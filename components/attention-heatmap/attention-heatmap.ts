@@ -10,6 +10,7 @@ import { attentionSource, type AttentionData, type AttentionSource } from '../..
 import { checkIndex, XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
 import type { ModelRun } from '../../src/types.js';
+import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
@@ -62,7 +63,8 @@ interface View {
  * `[heads][dest][src]` or every layer `[layers][heads][dest][src]`.
  *
  * Pointer: hover a cell for its tooltip, click to lock it. Keyboard: arrow keys, Home/End (row ends),
- * Ctrl+Home/End, PageUp/PageDown; Enter or Space locks, Escape unlocks.
+ * Ctrl+Home/End, PageUp/PageDown; Enter or Space locks (the lock moves with the arrow keys), Escape
+ * unlocks and hides the tooltip until the next move.
  *
  * @slot - A `<script type="application/json">` with data-mode attention (`{tokens, attention}`).
  * @fires run-complete - The tokens are on show (`detail.tokens`).
@@ -270,10 +272,6 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
   /** Shows the head selected in linked figures; `follow-selection="false"` keeps to `layer` and `head`. */
   @property({ attribute: 'follow-selection', converter: (value) => value !== 'false' }) followSelection = true;
 
-  @state() private hover?: Cell;
-  @state() private cursor: Cell = { q: 0, k: 0 };
-  @state() private locked = false;
-  @state() private focused = false;
   @state() private announcement = '';
 
   @query('canvas') private canvas?: HTMLCanvasElement;
@@ -287,24 +285,44 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
   private scale?: ScaleSequential<string>;
   private scrollToCursor = false;
 
-  private readonly task = new Task(this, {
-    task: async ([data, text], { signal }) => {
+  private readonly attentionTask = new Task(this, {
+    args: () => [this.data, this.data ? undefined : this.controller, this.text, this.prependBos] as const,
+    task: async ([data, , text], { signal }) => {
       if (this.dataError) return initialState;
       return data ? { ...attentionSource(data), truncated: false } : sourceOfRun(await this.runModel(text, signal));
     },
-    args: () => [this.data, this.text, this.data ? undefined : this.controller, this.prependBos] as const,
     onComplete: (source: Source) => this.announceComplete(source.tokens),
     onError: (error) => this.announceError(error),
+  });
+
+  /** Cells in reading order: index `q * T + k`. */
+  private readonly cells = new CellHover(this, {
+    shape: () => {
+      const T = this.headView()?.source.tokens.length;
+      return T ? { count: T * T, columns: T } : undefined;
+    },
+    page: PAGE,
+    onMove: (index) => {
+      this.scrollToCursor = true;
+      this.announcement = cellText(this.headView()!, this.cellAt(index));
+    },
+    onEnter: () => this.cells.togglePin(),
+    onActive: (index) => this.hoverToken(index === undefined ? null : this.cellAt(index).q, this.headView()!.source.tokens),
+    onPin: (pinned) => {
+      const view = this.headView()!;
+      const cell = this.cellAt(this.cells.keys.index);
+      this.announcement = pinned ? `Locked: ${cellText(view, cell)}` : 'Unlocked.';
+      emit(this, 'cell-select', pinned ? { ...view.head, query: cell.q, key: cell.k, value: view.pattern[cell.q * view.source.tokens.length + cell.k] } : null);
+    },
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.followSelectedHead(changed);
-    this.view = this.task.value && this.pickView(this.task.value, this.shown, this.max);
+    this.view = this.attentionTask.value && this.pickView(this.attentionTask.value, this.shown, this.max);
     this.colours = themeColours(this);
     if (this.view instanceof XrayError || !this.view) return;
     this.scale = this.scaleOf(Object.values(this.colours).join(), this.view.max);
-    this.keepCellsInside(this.view.source.tokens.length);
   }
 
   protected override updated(): void {
@@ -318,7 +336,7 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
 
   override render() {
     if (this.dataError) return this.renderError(this.dataError);
-    return this.task.render({
+    return this.attentionTask.render({
       pending: () => this.renderLoading(),
       complete: () => (this.view instanceof XrayError ? this.renderError(this.view) : this.renderFigure(this.view!)),
       error: (error) => this.renderError(error),
@@ -327,14 +345,14 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
 
   toSVG(): string {
     const { view, scale, colours, canvas } = this;
-    if (!view || view instanceof XrayError || !scale || !colours || !canvas) throw new XrayError('empty-text', 'There is no attention pattern to export yet.');
+    if (!view || view instanceof XrayError || !scale || !colours || !canvas) throw new XrayError('nothing-to-export', 'There is no attention pattern to export yet.');
     return heatmapSvg({ caption: caption(view.head), tokens: view.source.tokens, pattern: view.pattern, scale, colours, canvas, font: getComputedStyle(this).fontFamily });
   }
 
   private renderFigure(view: View): TemplateResult {
     const T = view.source.tokens.length;
     const cell = this.cellSize(T);
-    const token = this.highlightedToken(T);
+    const token = this.linkedToken(T);
     return html`
       <div class="header">
         <p class="caption" part="caption">${caption(view.head)}</p>
@@ -379,7 +397,7 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
       role="group"
       aria-label=${axis === 'query' ? 'Query tokens (rows)' : 'Key tokens (columns)'}
       @pointerover=${this.onLabelOver}
-      @pointerleave=${this.onPointerLeave}
+      @pointerleave=${() => this.hoverToken(null, tokens)}
     >
       ${positions.map((p) => html`<span class=${p === token ? 'on' : ''} data-position=${p} style="${axis === 'query' ? 'top' : 'left'}: ${offset(p)}">${tokens[p]}</span>`)}
     </div>`;
@@ -387,7 +405,8 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
 
   private renderCells(view: View, cell: number, token: number | null): TemplateResult {
     const T = view.source.tokens.length;
-    const active = this.activeCell();
+    const active = this.cells.active === undefined ? undefined : this.cellAt(this.cells.active);
+    const cursor = this.cellAt(this.cells.keys.index);
     const at = (position: number) => `${position * cell}px`;
     return html`<div class="cells">
       <canvas part="canvas" width=${T} height=${T} role="img" aria-label=${canvasLabel(view)}></canvas>
@@ -396,7 +415,7 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
         : html`<div class="band row" data-position=${token} style="top: ${at(token)}"></div>
             <div class="band column" data-position=${token} style="left: ${at(token)}"></div>`}
       ${active
-        ? html`<div class="marker ${this.locked ? 'locked' : ''}" style="left: ${at(active.k)}; top: ${at(active.q)}"></div>
+        ? html`<div class="marker ${this.cells.pinned ? 'locked' : ''}" style="left: ${at(active.k)}; top: ${at(active.q)}"></div>
             ${this.renderTooltip(view, active, cell)}`
         : nothing}
       <div
@@ -407,15 +426,15 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
         aria-rowcount=${T}
         aria-colcount=${T}
         aria-activedescendant="active-cell"
-        @pointermove=${this.onPointerMove}
-        @pointerleave=${this.onPointerLeave}
-        @click=${this.onClick}
-        @keydown=${this.onKeydown}
-        @focus=${() => (this.focused = true)}
-        @blur=${this.onBlur}
+        @pointermove=${(event: PointerEvent) => this.cells.point(this.indexAt(event))}
+        @pointerleave=${() => this.cells.point(undefined)}
+        @click=${(event: MouseEvent) => this.cells.click(this.indexAt(event))}
+        @keydown=${this.cells.keys.onKeydown}
+        @focusin=${() => this.cells.focusIn()}
+        @focusout=${this.cells.onFocusOut}
       >
-        <div role="row" aria-rowindex=${this.cursor.q + 1}>
-          <div role="gridcell" id="active-cell" class="visually-hidden" aria-colindex=${this.cursor.k + 1} aria-selected=${this.locked ? 'true' : 'false'}>${cellText(view, this.cursor)}</div>
+        <div role="row" aria-rowindex=${cursor.q + 1}>
+          <div role="gridcell" id="active-cell" class="visually-hidden" aria-colindex=${cursor.k + 1} aria-selected=${this.cells.pinned ? 'true' : 'false'}>${cellText(view, cursor)}</div>
         </div>
       </div>
     </div>`;
@@ -434,15 +453,14 @@ Key ${quote(tokens[k])} (${k})
 Weight ${weightText(view, { q, k })}</div>`;
   }
 
-  /** The locked cell, else the hovered one, else the keyboard's while the grid has focus. */
-  private activeCell(): Cell | undefined {
-    if (this.locked) return this.cursor;
-    return this.hover ?? (this.focused ? this.cursor : undefined);
+  /** The head on show, once there is one. */
+  private headView(): View | undefined {
+    return this.view instanceof XrayError ? undefined : this.view;
   }
 
-  private highlightedToken(T: number): number | null {
-    const token = this.selection.token;
-    return token !== null && token < T ? token : null;
+  private cellAt(index: number): Cell {
+    const T = this.headView()!.source.tokens.length;
+    return { q: Math.floor(index / T), k: index % T };
   }
 
   private cellSize(T: number): number {
@@ -455,14 +473,6 @@ Weight ${weightText(view, { q, k })}</div>`;
     if (changed.has('layer') || changed.has('head')) this.shown = { layer: this.layer, head: this.head };
     else if (this.followSelection && selected && selected !== this.seenSelection) this.shown = selected;
     this.seenSelection = selected;
-  }
-
-  /** New tokens may be fewer: a cursor beyond them goes back to the first cell. */
-  private keepCellsInside(T: number): void {
-    if (this.cursor.q < T && this.cursor.k < T) return;
-    this.cursor = { q: 0, k: 0 };
-    this.hover = undefined;
-    this.locked = false;
   }
 
   /** The shown head's pattern, or why there is none; computed once per source, head and `max`. */
@@ -484,93 +494,17 @@ Weight ${weightText(view, { q, k })}</div>`;
 
   private paint = memoLast(paintPattern);
 
-  private onPointerMove(event: PointerEvent): void {
-    const cell = this.cellAt(event);
-    if (cell.q !== this.hover?.q || cell.k !== this.hover?.k) this.hover = cell;
-    this.hoverToken(cell.q);
-  }
-
-  private onPointerLeave(): void {
-    this.hover = undefined;
-    this.hoverToken(null);
-  }
-
   private onLabelOver(event: PointerEvent): void {
     const label = (event.target as Element).closest<HTMLElement>('[data-position]');
-    if (label) this.hoverToken(Number(label.dataset.position));
-  }
-
-  private onClick(event: MouseEvent): void {
-    const cell = this.cellAt(event);
-    const same = this.locked && cell.q === this.cursor.q && cell.k === this.cursor.k;
-    this.cursor = cell;
-    this.setLocked(!same);
-  }
-
-  private onBlur(): void {
-    this.focused = false;
-    this.hoverToken(null);
-  }
-
-  private onKeydown(event: KeyboardEvent): void {
-    const view = this.view as View;
-    const last = view.source.tokens.length - 1;
-    const { q, k } = this.cursor;
-    const moves: Record<string, Cell> = {
-      ArrowUp: { q: q - 1, k },
-      ArrowDown: { q: q + 1, k },
-      ArrowLeft: { q, k: k - 1 },
-      ArrowRight: { q, k: k + 1 },
-      PageUp: { q: q - PAGE, k },
-      PageDown: { q: q + PAGE, k },
-      Home: event.ctrlKey ? { q: 0, k: 0 } : { q, k: 0 },
-      End: event.ctrlKey ? { q: last, k: last } : { q, k: last },
-    };
-    const move = moves[event.key];
-    if (move) this.moveCursor({ q: clamp(move.q, last), k: clamp(move.k, last) });
-    else if (event.key === 'Enter' || event.key === ' ') this.setLocked(!this.locked);
-    else if (event.key === 'Escape' && this.locked) this.setLocked(false);
-    else return;
-    event.preventDefault();
-  }
-
-  private moveCursor(cell: Cell): void {
-    this.cursor = cell;
-    this.hover = undefined;
-    this.scrollToCursor = true;
-    this.announcement = cellText(this.view as View, cell);
-    this.hoverToken(cell.q);
-    if (this.locked) this.emitSelect();
-  }
-
-  private setLocked(locked: boolean): void {
-    const view = this.view as View;
-    this.locked = locked;
-    this.announcement = locked ? `Locked: ${cellText(view, this.cursor)}` : 'Unlocked.';
-    if (locked) this.emitSelect();
-    else emit(this, 'cell-select', null);
-  }
-
-  private emitSelect(): void {
-    const { source, head, pattern } = this.view as View;
-    const { q, k } = this.cursor;
-    emit(this, 'cell-select', { ...head, query: q, key: k, value: pattern[q * source.tokens.length + k] });
-  }
-
-  /** Shares the token with linked figures and tells the page. */
-  private hoverToken(position: number | null): void {
-    if (position === this.selection.token) return;
-    this.selection.hoverToken(position);
-    const { tokens } = (this.view as View).source;
-    emit(this, 'token-hover', { position, token: position === null ? null : tokens[position] });
+    if (label) this.hoverToken(Number(label.dataset.position), this.headView()!.source.tokens);
   }
 
   /** The cell under the pointer; the grid overlay covers the cells exactly. */
-  private cellAt(event: MouseEvent): Cell {
-    const T = (this.view as View).source.tokens.length;
+  private indexAt(event: MouseEvent): number {
+    const T = this.headView()!.source.tokens.length;
     const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
     const at = (offset: number, size: number) => clamp(Math.floor((offset / size) * T), T - 1);
-    return { q: at(event.clientY - box.top, box.height), k: at(event.clientX - box.left, box.width) };
+    return at(event.clientY - box.top, box.height) * T + at(event.clientX - box.left, box.width);
   }
 }
 

@@ -8,6 +8,7 @@ import { topKeys } from '../../src/analysis/head-scores.js';
 import { attentionSource, type AttentionData, type AttentionSource } from '../../src/data.js';
 import { checkIndex, XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
+import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
@@ -45,9 +46,10 @@ const sameHead = (a: HeadRef | null | undefined, b: HeadRef) => a?.layer === b.l
  * heads as a near-square grid. Hover a head for a larger view and, for the token under the pointer
  * (or hovered in a linked figure), the tokens it attends to most. Click or Enter selects a head,
  * which linked heatmaps show. `from-token`/`to-token` or `score` rank the heads. Keyboard: arrow
- * keys move over the heads, Home/End jump to the first/last, Enter or Space selects, Escape clears.
+ * keys move over the heads, Home/End jump to the first/last, Enter or Space selects, Escape clears
+ * the selection.
  *
- * @fires head-select - A head was clicked or chosen by keyboard; detail `{layer, head}`.
+ * @fires head-select - A head was clicked or chosen by keyboard; detail `{layer, head}`, or `null` when Escape cleared the selection.
  * @fires token-hover - The pointer moved to another query row of a thumbnail; detail `{position, token}`.
  * @fires run-complete - The attention to show is ready; detail `{tokens}`.
  * @fires error - Loading, running or an attribute failed; detail `{code, message}`.
@@ -196,10 +198,6 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   /** Rank heads by `previous-token`, `first-token`, `duplicate-token` or `induction` score (unless from/to tokens are set). */
   @property() score?: string;
 
-  /** The head under the pointer or keyboard focus, by index among the shown heads. */
-  @state() private inspected?: number;
-  /** The keyboard's current head, by index among the shown heads. */
-  @state() private active = 0;
   @state() private announcement = '';
   /** The width the grid is laid out for; see `followWidth`. */
   @state() private layoutWidth = 0;
@@ -216,7 +214,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   private table?: Uint32Array;
   private painted: unknown[] = [];
 
-  private readonly task = new Task(this, {
+  private readonly attentionTask = new Task(this, {
     args: () => [this.data, this.data ? undefined : this.controller, this.text, this.prependBos] as const,
     task: async ([data, , text], { signal }): Promise<Attention> => {
       if (data) return { source: attentionSource(data), truncated: false };
@@ -228,16 +226,25 @@ export class HeadGrid extends XrayFigure<AttentionData> {
     onError: (error) => this.announceError(error),
   });
 
+  /** The heads shown, by index; the inspected one is under the pointer, or the keyboard's. */
+  private readonly cells = new CellHover(this, {
+    shape: () => this.view && { count: this.view.layout.heads.length, columns: this.view.layout.cols },
+    ends: 'all',
+    onMove: (index) => (this.announcement = this.headName(this.view!.layout.heads[index])),
+    onEnter: () => this.select(this.view!.layout.heads[this.cells.keys.index]),
+    onEscape: () => this.clear(),
+  });
+
   /** The tokens shown, once the attention is ready. */
   get tokens(): string[] {
-    return this.task.value?.source.tokens ?? [];
+    return this.attentionTask.value?.source.tokens ?? [];
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.followWidth();
     this.updateColours();
-    const source = this.task.value?.source;
+    const source = this.attentionTask.value?.source;
     if (!source) return;
     try {
       const heads = this.shownHeads(source);
@@ -247,8 +254,6 @@ export class HeadGrid extends XrayFigure<AttentionData> {
       }
       this.view = this.viewOf(source, heads);
       this.viewError = undefined;
-      if (this.active >= heads.length) this.active = 0;
-      if (this.inspected !== undefined && this.inspected >= heads.length) this.inspected = undefined;
     } catch (error) {
       const failure = asXrayError(error);
       if (failure.message !== this.viewError?.message) this.announceError(failure);
@@ -260,7 +265,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   override render() {
     if (this.dataError) return this.renderError(this.dataError);
-    return this.task.render({
+    return this.attentionTask.render({
       initial: () => this.renderLoading(),
       pending: () => this.renderLoading(),
       complete: (attention) => this.renderFigure(attention),
@@ -269,7 +274,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   }
 
   protected override updated(): void {
-    const source = this.task.value?.source;
+    const source = this.attentionTask.value?.source;
     if (!source || !this.view || !this.table || !this.colours) return;
     const dpr = globalThis.devicePixelRatio || 1;
     const { layout } = this.view;
@@ -284,9 +289,9 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   /** The figure as a standalone SVG: the grid, its labels and scores, and the ranking. */
   toSVG(): string {
-    const source = this.task.value?.source;
-    if (this.task.status !== TaskStatus.COMPLETE || !source || !this.view || !this.colours || !this.gridCanvas) {
-      throw new XrayError('empty-text', 'There is nothing to export yet: the grid has not been drawn.');
+    const source = this.attentionTask.value?.source;
+    if (this.attentionTask.status !== TaskStatus.COMPLETE || !source || !this.view || !this.colours || !this.gridCanvas) {
+      throw new XrayError('nothing-to-export', 'There is nothing to export yet: the grid has not been drawn.');
     }
     const notes = this.rankingNotice ? [this.rankingNotice] : this.ranking ? [this.ranking.title, ...this.ranking.top.map((r, i) => `${i + 1}. ${r.layer}.${r.head}  ${formatScore(r.score)}`)] : [];
     const selected = this.view.layout.heads.findIndex((ref) => sameHead(this.selection.head, ref));
@@ -308,7 +313,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   private renderGrid({ layout, captions, borders }: View): TemplateResult {
     const { width, height, heads } = layout;
-    const active = heads[this.active];
+    const active = heads[this.cells.keys.index];
     return html`<div class="plot" part="grid" style=${styleMap({ width: `${width}px`, height: `${height}px` })}>
       <canvas aria-hidden="true" style=${styleMap({ width: `${width}px`, height: `${height}px` })}></canvas>
       ${layout.labels.map((label) => this.renderLabel(label))} ${captions.map((caption, i) => this.renderCaption(layout, i, caption))}
@@ -321,7 +326,9 @@ export class HeadGrid extends XrayFigure<AttentionData> {
         @pointermove=${this.onPointerMove}
         @pointerleave=${this.onPointerLeave}
         @click=${this.onClick}
-        @keydown=${this.onKeydown}
+        @keydown=${this.cells.keys.onKeydown}
+        @focusin=${() => this.cells.focusIn()}
+        @focusout=${this.cells.onFocusOut}
       >
         ${heads.map((ref, i) => this.renderHead(layout, ref, i, borders[i]))}
       </div>
@@ -334,7 +341,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   private renderHead(layout: GridLayout, ref: HeadRef, index: number, border: string | undefined): TemplateResult {
     const { x, y } = cellOrigin(layout, index);
-    const classes = ['head', index === this.active ? 'active' : '', index === this.inspected ? 'inspected' : ''].join(' ');
+    const classes = ['head', index === this.cells.keys.index ? 'active' : '', index === this.cells.active ? 'inspected' : ''].join(' ');
     return html`<div
       id=${`head-${ref.layer}-${ref.head}`}
       class=${classes}
@@ -433,24 +440,24 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   /** The head the detail panel shows: the inspected one, else the selected one if shown. */
   private detailHead(): HeadRef | undefined {
     const heads = this.view?.layout.heads ?? [];
-    return this.inspected !== undefined ? heads[this.inspected] : heads.find((ref) => sameHead(this.selection.head, ref));
+    const inspected = this.cells.active;
+    return inspected !== undefined ? heads[inspected] : heads.find((ref) => sameHead(this.selection.head, ref));
   }
 
   /** The query the detail panel explains: the hovered token, else the ranking's, else the last. */
   private detailQuery(source: AttentionSource): number {
     const T = source.tokens.length;
-    const hovered = this.selection.token;
-    return hovered !== null && hovered < T ? hovered : (this.ranking?.query ?? T - 1);
+    return this.linkedToken(T) ?? this.ranking?.query ?? T - 1;
   }
 
   private headName(ref: HeadRef): string {
-    const score = this.ranking?.scores[ref.layer * (this.task.value?.source.nHead ?? 0) + ref.head];
+    const score = this.ranking?.scores[ref.layer * (this.attentionTask.value?.source.nHead ?? 0) + ref.head];
     return `Layer ${ref.layer}, head ${ref.head}${score === undefined || Number.isNaN(score) ? '' : `, score ${formatScore(score)}`}`;
   }
 
   private hit(event: MouseEvent): { index: number; query: number } | undefined {
     const layout = this.view?.layout;
-    const T = this.task.value?.source.tokens.length;
+    const T = this.attentionTask.value?.source.tokens.length;
     if (!layout || !T) return undefined;
     const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
     const hit = headAt(layout, event.clientX - box.left, event.clientY - box.top);
@@ -459,13 +466,13 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   private onPointerMove(event: PointerEvent): void {
     const hit = this.hit(event);
-    this.inspected = hit?.index;
-    this.hoverToken(hit ? hit.query : null);
+    this.cells.point(hit?.index);
+    this.hoverToken(hit ? hit.query : null, this.tokens);
   }
 
   private onPointerLeave(): void {
-    this.inspected = undefined;
-    this.hoverToken(null);
+    this.cells.point(undefined);
+    this.hoverToken(null, this.tokens);
   }
 
   private onClick(event: MouseEvent): void {
@@ -473,53 +480,17 @@ export class HeadGrid extends XrayFigure<AttentionData> {
     if (hit) this.select(this.view!.layout.heads[hit.index]);
   }
 
-  private onKeydown(event: KeyboardEvent): void {
-    const layout = this.view?.layout;
-    if (!layout) return;
-    const n = layout.heads.length;
-    const col = this.active % layout.cols;
-    const moves: Record<string, number | false> = {
-      ArrowLeft: col > 0 && this.active - 1,
-      ArrowRight: col < layout.cols - 1 && this.active + 1 < n && this.active + 1,
-      ArrowUp: this.active >= layout.cols && this.active - layout.cols,
-      ArrowDown: this.active + layout.cols < n && this.active + layout.cols,
-      Home: 0,
-      End: n - 1,
-    };
-    if (event.key in moves) {
-      const next = moves[event.key];
-      if (next !== false) this.inspect(next);
-    } else if (event.key === 'Enter' || event.key === ' ') {
-      this.select(layout.heads[this.active]);
-    } else if (event.key === 'Escape') {
-      this.clear();
-    } else {
-      return;
-    }
-    event.preventDefault();
-  }
-
-  private inspect(index: number): void {
-    this.active = this.inspected = index;
-    this.announcement = this.headName(this.view!.layout.heads[index]);
-  }
-
   private select(ref: HeadRef): void {
-    this.active = this.view!.layout.heads.findIndex((shown) => sameHead(shown, ref));
+    this.cells.keys.moveTo(this.view!.layout.heads.findIndex((shown) => sameHead(shown, ref)));
     this.selection.selectHead(ref);
     this.announcement = `${this.headName(ref)}, selected`;
     emit(this, 'head-select', ref);
   }
 
   private clear(): void {
-    this.inspected = undefined;
-    this.selection.selectHead(null);
     this.announcement = 'No head selected';
-  }
-
-  private hoverToken(position: number | null): void {
-    if (position === this.selection.token) return;
-    this.selection.hoverToken(position);
-    emit(this, 'token-hover', { position, token: position === null ? null : this.task.value!.source.tokens[position] });
+    if (!this.selection.head) return;
+    this.selection.selectHead(null);
+    emit(this, 'head-select', null);
   }
 }

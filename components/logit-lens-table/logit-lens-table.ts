@@ -9,7 +9,7 @@ import { displayToken, firstTop1Layers, formatPercent, parsePositions, shownPosi
 import { logitLensSource, type LogitLensData } from '../../src/data.js';
 import { XrayError } from '../../src/errors.js';
 import type { TopToken } from '../../src/types.js';
-import { emit } from '../shared/events.js';
+import { CellHover } from '../shared/cell-hover.js';
 import { escapeXml, svgDocument } from '../shared/export.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
@@ -56,8 +56,9 @@ interface CellColours {
  * token with them (`"Paris"` matches `Paris` and ` Paris`), and the best-ranked match counts. A target
  * outside a cell's top 100 (or outside the ranks data mode gives) shows `≤` the last listed probability.
  *
- * **Keyboard:** Tab reaches one cell; arrow keys, Home and End move; Enter or Space pins the tooltip,
- * Escape clears it. The focused cell's top-k is announced.
+ * **Keyboard:** Tab reaches one cell; arrow keys, Home and End (the row's ends), Ctrl+Home and Ctrl+End
+ * (the first and last cell) move; Enter or Space pins the tooltip (it moves with the arrow keys),
+ * Escape hides it until the next move. The focused cell's top-k is announced.
  *
  * **Data mode:** `data` is `{ tokens: string[], lens: [layer][position][rank] of {token, id?, prob} }`
  * (layer 0 = embeddings), e.g. from a TransformerLens cache.
@@ -213,15 +214,6 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
   /** The most positions (columns) shown; longer texts show their last ones and say so. */
   @property({ type: Number, attribute: 'max-positions' }) maxPositions = 128;
 
-  /** The cell whose tab stop it is (roving tabindex). */
-  @state() private cursor: Cell = { layer: 0, column: 0 };
-
-  /** The cell whose top-k the tooltip shows. */
-  @state() private active: Cell | null = null;
-
-  /** Whether the tooltip stays on `active` (Enter, Space or a click) until Escape. */
-  @state() private pinned = false;
-
   /** Where the tooltip sits, in px from the host's edges: under the cell, kept inside the figure. */
   @state() private tipAt: { left?: number; right?: number; top: number } = { top: 0 };
 
@@ -247,6 +239,15 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
     onError: (error) => this.announceError(error),
   });
 
+  /** Cells in reading order (index `layer * columns + column`); the keyboard's holds the tab stop. */
+  private readonly cells = new CellHover(this, {
+    shape: () => this.view && { count: this.view.lens.length * this.view.positions.length, columns: this.view.positions.length },
+    cellElement: (index) => this.cellElement(this.cellAt(index)),
+    onMove: (index) => (this.announcement = this.describe(this.view!, this.cellAt(index), ', ')),
+    onEnter: () => this.cells.togglePin(),
+    onActive: (index) => this.showTooltip(index),
+  });
+
   /** The view on screen, if any. */
   private get view(): LensView | undefined {
     return this.lensTask.value;
@@ -263,9 +264,6 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
     }
     this.colours = themeColours(this);
     this.cellColours = this.colourCells(view, this.colours);
-    const cursor = clampCell(this.cursor, view);
-    if (!sameCell(cursor, this.cursor)) this.cursor = cursor;
-    if (this.active && !sameCell(clampCell(this.active, view), this.active)) this.active = null;
   }
 
   override render() {
@@ -286,7 +284,7 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
   /** The figure as a vector table: a rect and text per cell, headers, and the legend. */
   toSVG(): string {
     const view = this.view;
-    if (!view || !this.colours) throw new XrayError('empty-text', 'There is no logit lens to export yet.');
+    if (!view || !this.colours) throw new XrayError('nothing-to-export', 'There is no logit lens to export yet.');
     return lensSvg(view, this.marks, this.hits, this.target, this.cellColours, this.colours);
   }
 
@@ -318,12 +316,12 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
   private renderTable(view: LensView): TemplateResult {
     return html`<table
       part="table"
-      @pointerover=${this.onPointerOver}
-      @pointerleave=${this.onPointerLeave}
-      @focusin=${this.onFocusIn}
-      @focusout=${this.onFocusOut}
+      @pointerover=${(event: PointerEvent) => this.cells.point(this.indexOf(event.target))}
+      @pointerleave=${() => this.cells.point(undefined)}
+      @focusin=${(event: FocusEvent) => this.cells.focusIn(this.indexOf(event.target))}
+      @focusout=${this.cells.onFocusOut}
       @click=${this.onClick}
-      @keydown=${this.onKeyDown}
+      @keydown=${this.cells.keys.onKeydown}
     >
       <caption>
         Logit lens: the top prediction after each layer (rows) at each position (columns).
@@ -349,7 +347,7 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
     return html`<td
       part=${first ? 'cell first' : 'cell'}
       class=${classMap({ first, linked: this.selection.token === position })}
-      tabindex=${sameCell(cell, this.cursor) ? 0 : -1}
+      tabindex=${index === this.cells.keys.index ? 0 : -1}
       data-layer=${layer}
       data-column=${column}
       data-position=${position}
@@ -379,8 +377,9 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
   }
 
   private renderTooltip(view: LensView): TemplateResult | typeof nothing {
-    if (!this.active) return nothing;
-    return html`<div class="tooltip" part="tooltip" style=${styleMap(px(this.tipAt))}>${this.describe(view, this.active, '\n')}</div>`;
+    const active = this.cells.active;
+    if (active === undefined) return nothing;
+    return html`<div class="tooltip" part="tooltip" style=${styleMap(px(this.tipAt))}>${this.describe(view, this.cellAt(active), '\n')}</div>`;
   }
 
   /** A cell in words: where it is, its top-k and the target's rank, for the tooltip and the live region. */
@@ -395,97 +394,33 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
     return lines.join(separator);
   }
 
-  private onPointerOver = (event: PointerEvent) => {
-    const found = this.cellOf(event.target);
-    if (found && !this.pinned) this.activate(found.cell, found.element);
-  };
-
-  private onPointerLeave = () => {
-    if (!this.pinned) this.deactivate();
-  };
-
-  private onFocusIn = (event: FocusEvent) => {
-    const found = this.cellOf(event.target);
-    if (!found) return;
-    this.cursor = found.cell;
-    if (!this.pinned) this.activate(found.cell, found.element);
-    this.announcement = this.describe(this.view!, found.cell, ', ');
-  };
-
-  private onFocusOut = (event: FocusEvent) => {
-    const next = event.relatedTarget as Node | null;
-    if (!this.pinned && !(next && this.renderRoot.contains(next))) this.deactivate();
-  };
-
   private onClick = (event: MouseEvent) => {
-    const found = this.cellOf(event.target);
-    if (found) this.togglePin(found.cell, found.element);
+    const index = this.indexOf(event.target);
+    if (index !== undefined) this.cells.click(index);
   };
 
-  private onKeyDown = (event: KeyboardEvent) => {
-    const view = this.view;
-    const found = this.cellOf(event.target);
-    if (!view || !found) return;
-    const { layer, column } = found.cell;
-    const last = { layer: view.lens.length - 1, column: view.positions.length - 1 };
-    const moves: Record<string, Cell> = {
-      ArrowUp: { layer: layer - 1, column },
-      ArrowDown: { layer: layer + 1, column },
-      ArrowLeft: { layer, column: column - 1 },
-      ArrowRight: { layer, column: column + 1 },
-      Home: { layer, column: 0 },
-      End: { layer, column: last.column },
-    };
-    if (event.key in moves) {
-      this.moveTo(clampCell(moves[event.key], view));
-    } else if (event.key === 'Enter' || event.key === ' ') {
-      this.togglePin(found.cell, found.element);
-    } else if (event.key === 'Escape') {
-      this.pinned = false;
-      this.deactivate();
-    } else {
-      return;
-    }
-    event.preventDefault();
-  };
-
-  private async moveTo(cell: Cell): Promise<void> {
-    this.cursor = cell;
-    this.pinned = false;
-    await this.updateComplete;
-    this.cellElement(cell)?.focus();
-  }
-
-  private togglePin(cell: Cell, element: HTMLElement): void {
-    const same = this.active !== null && sameCell(this.active, cell);
-    this.pinned = !(this.pinned && same);
-    this.activate(cell, element);
-  }
-
-  /** Shows the cell's tooltip and tells linked figures which token it is. */
-  private activate(cell: Cell, element: HTMLElement): void {
+  /** Places the tooltip under the shown cell and tells linked figures which token it is. */
+  private showTooltip(index: number | undefined): void {
     const view = this.view!;
-    const box = element.getBoundingClientRect();
+    if (index === undefined) return this.hoverToken(null, view.tokens);
+    const cell = this.cellAt(index);
+    const box = this.cellElement(cell)!.getBoundingClientRect();
     const host = this.getBoundingClientRect();
     const top = box.bottom - host.top + 4;
     // Cells in the right half anchor the tooltip by its right edge, so it never leaves the figure.
     this.tipAt = box.left + box.width / 2 > host.left + host.width / 2 ? { right: host.right - box.right, top } : { left: box.left - host.left, top };
-    this.active = cell;
-    const position = view.positions[cell.column];
-    if (this.selection.token !== position) emit(this, 'token-hover', { position, token: view.tokens[position] });
-    this.selection.hoverToken(position);
+    this.hoverToken(view.positions[cell.column], view.tokens);
   }
 
-  private deactivate(): void {
-    this.active = null;
-    if (this.selection.token !== null) emit(this, 'token-hover', { position: null, token: null });
-    this.selection.hoverToken(null);
+  private cellAt(index: number): Cell {
+    const columns = this.view!.positions.length;
+    return { layer: Math.floor(index / columns), column: index % columns };
   }
 
-  private cellOf(target: EventTarget | null): { cell: Cell; element: HTMLElement } | undefined {
+  /** The index of the cell `target` is in, if it is in one. */
+  private indexOf(target: EventTarget | null): number | undefined {
     const element = (target as Element | null)?.closest?.('td');
-    if (!element) return undefined;
-    return { cell: { layer: Number(element.dataset.layer), column: Number(element.dataset.column) }, element };
+    return element ? Number(element.dataset.layer) * this.view!.positions.length + Number(element.dataset.column) : undefined;
   }
 
   private cellElement({ layer, column }: Cell): HTMLElement | null {
@@ -525,15 +460,6 @@ function targetLine(target: string, hit: TargetHit): string {
 /** Style values in pixels, leaving out the unset ones. */
 function px(box: Record<string, number | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(box).flatMap(([k, v]) => (v === undefined ? [] : [[k, `${v}px`]])));
-}
-
-function sameCell(a: Cell, b: Cell): boolean {
-  return a.layer === b.layer && a.column === b.column;
-}
-
-function clampCell({ layer, column }: Cell, view: LensView): Cell {
-  const clamp = (v: number, n: number) => Math.max(0, Math.min(n - 1, v));
-  return { layer: clamp(layer, view.lens.length), column: clamp(column, view.positions.length) };
 }
 
 /** Text cut to `max` characters with an ellipsis, for fixed-width SVG cells. */

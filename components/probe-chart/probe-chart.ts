@@ -1,23 +1,24 @@
 // <probe-chart>: trains probes on the hidden states of every layer, in the reader's browser, and
 // draws their cross-validated accuracy, the control task's accuracy and the selectivity by layer.
-import { Task, TaskStatus } from '@lit/task';
+import { initialState, Task, TaskStatus } from '@lit/task';
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ModelController } from '../../src/controller.js';
 import { XrayError } from '../../src/errors.js';
-import { isDatasetJson, parseDataset, type LabelledDataset } from '../../src/probes/dataset.js';
+import { isDatasetJson, type LabelledDataset } from '../../src/probes/dataset.js';
 import type { ProbeJob, ProbeProgress } from '../../src/probes/job.js';
-import { posDataset } from '../../src/probes/pos-task.js';
+import { loadDataset } from '../../src/probes/load-dataset.js';
 import { PROBE_KINDS, type ProbeKind } from '../../src/probes/probe.js';
 import { parseProbeResults, type ProbeLayerResult, type ProbeResults, type ProbeResultsData } from '../../src/probes/results.js';
+import type { ProgressDetail } from '../../src/types.js';
+import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { svgDocument } from '../shared/export.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
 
-const BUILT_IN_TASKS: Record<string, () => LabelledDataset> = { pos: posDataset };
 const PROBE_CHOICES = ['linear', 'mlp', 'both'];
 /** Width assumed before the first resize observation, and the narrowest the plot gets. */
 const DEFAULT_WIDTH = 560;
@@ -81,7 +82,8 @@ const layerName = (layer: number) => (layer === 0 ? 'layer 0 (embeddings)' : `la
  * **Data:** `task="pos"` is the built-in part-of-speech task (225 hand-labelled sentences, Universal
  * POS tags). A page can give its own labelled sentences as JSON, through `src` or a
  * `<script type="application/json">` child: `{ "task": "name", "labels": [optional names],
- * "sentences": [{ "words": ["The", "cat"], "labels": ["DET", "NOUN"] }] }`.
+ * "sentences": [{ "words": ["The", "cat"], "labels": ["DET", "NOUN"] }] }`. A `src` file is
+ * downloaded like the model's files: with a progress bar, and kept in the browser's Cache API.
  *
  * **Training** runs where the model runs (its worker, unless `worker: false`), so the page never
  * waits for it; a progress bar tells which layer and fold it is on, and finished layers are drawn as
@@ -91,7 +93,8 @@ const layerName = (layer: number) => (layer === 0 ? 'layer 0 (embeddings)' : `la
  * controlStd?, selectivity }] }` (values 0..1), or a list of such records to draw several probes.
  *
  * **Keyboard:** Tab reaches the chart; arrow keys, Home and End move between layers; Enter or Space
- * pins the tooltip, Escape clears it. The focused layer's numbers are announced.
+ * pins the tooltip (it moves with the arrow keys), Escape hides it until the next move. The focused
+ * layer's numbers are announced.
  *
  * **Linking:** when a linked figure selects a head, the layer it reads from is marked.
  *
@@ -180,30 +183,36 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
 
   @state() private training?: TrainingStatus;
 
-  /** The layer (index into the view's layers) whose tab stop it is (roving tabindex). */
-  @state() private cursor = 0;
-
-  /** The layer index whose numbers the tooltip shows. */
-  @state() private active: number | null = null;
-
-  /** Whether the tooltip stays on `active` (Enter, Space or a click) until Escape. */
-  @state() private pinned = false;
-
   @state() private announcement = '';
 
   private colours: ThemeColours | undefined;
   private plot: Plot | undefined;
 
+  /** The labelled sentences (none in data mode); a `src` download shows its progress. */
+  private readonly datasetTask = new Task(this, {
+    args: () => [this.data, this.sentences, this.src, this.task] as const,
+    task: ([data, sentences, src, task], { signal }) => {
+      if (data) return initialState;
+      this.progress = undefined;
+      const onProgress = (progress: ProgressDetail) => {
+        if (!signal.aborted) this.progress = progress;
+      };
+      return loadDataset({ sentences, src, task }, { signal, onProgress });
+    },
+    onError: (error) => this.announceError(error),
+  });
+
+  /** The probes' results: from `data`, or trained on the dataset where the model runs. */
   private readonly probeTask = new Task(this, {
-    args: () => [this.data, this.sentences, this.src, this.task, this.data ? undefined : this.controller, this.probe, this.folds, this.maxSentences, this.epochs, this.seed, this.prependBos] as const,
-    task: async ([data, sentences, src, task, controller, probe, folds, maxSentences, epochs, seed, prependBos], { signal }) => {
+    args: () => [this.data, this.data ? undefined : this.controller, this.labelled, this.prependBos, this.probe, this.folds, this.maxSentences, this.epochs, this.seed] as const,
+    task: async ([data, controller, dataset, prependBos, probe, folds, maxSentences, epochs, seed], { signal }) => {
       this.training = undefined;
       if (data) return viewFromData(data);
+      if (!dataset) return initialState;
       const kinds = probeKinds(probe);
       checkWhole('folds', folds, 2);
       checkWhole('max-sentences', maxSentences, 1);
       checkWhole('epochs', epochs, 1);
-      const dataset = await loadDataset(sentences, src, task, signal);
       // Until the model is loaded the pending state shows the download's progress, as other figures do.
       await controller!.load();
       return this.train(controller!, { dataset, maxSentences, prependBos, kinds, folds, epochs, seed }, signal);
@@ -211,6 +220,20 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     onComplete: (view) => this.announceComplete(view.tokens),
     onError: (error) => this.announceError(error),
   });
+
+  /** The layers, by index; the keyboard's holds the tab stop. */
+  private readonly cells = new CellHover(this, {
+    shape: () => this.view && { count: this.view.layers.length, columns: this.view.layers.length },
+    ends: 'all',
+    cellElement: (index) => this.renderRoot.querySelector<SVGElement>(`.hit[data-index="${index}"]`),
+    onMove: (index) => (this.announcement = this.describe(this.view!, index)),
+    onEnter: () => this.cells.togglePin(),
+  });
+
+  /** The dataset to probe, once it is loaded. */
+  private get labelled(): LabelledDataset | undefined {
+    return this.datasetTask.status === TaskStatus.COMPLETE ? this.datasetTask.value : undefined;
+  }
 
   /** The finished results, or while training, the layers finished so far. */
   private get view(): ProbeView | undefined {
@@ -232,12 +255,13 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     if (!view) return;
     this.colours = themeColours(this);
     this.plot = plotFor(view, Math.max(this.size.width || DEFAULT_WIDTH, MIN_WIDTH));
-    this.cursor = Math.min(this.cursor, view.layers.length - 1);
-    if (this.active !== null && this.active >= view.layers.length) this.active = null;
   }
 
   override render() {
     if (this.dataError) return this.renderError(this.dataError);
+    const { status, error } = this.datasetTask;
+    if (status === TaskStatus.PENDING) return this.renderLoading();
+    if (status === TaskStatus.ERROR) return this.renderError(error);
     return this.probeTask.render({
       initial: () => this.renderLoading(),
       pending: () => (this.training ? this.renderTraining(this.training) : this.renderLoading()),
@@ -249,7 +273,7 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
   /** The chart as a standalone SVG: lines, bands, axes and legend, without the focus targets. */
   toSVG(): string {
     const chart = this.renderRoot.querySelector<SVGSVGElement>('svg[part="chart"]');
-    if (!chart || !this.colours || !this.plot) throw new XrayError('empty-text', 'There is no probe chart to export yet.');
+    if (!chart || !this.colours || !this.plot) throw new XrayError('nothing-to-export', 'There is no probe chart to export yet.');
     const copy = chart.cloneNode(true) as SVGSVGElement;
     copy.querySelectorAll('.hit, .guide').forEach((node) => node.remove());
     const serializer = new XMLSerializer();
@@ -307,7 +331,17 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
   private renderChart(view: ProbeView): TemplateResult {
     const { width } = this.plot!;
     const title = `${view.task ? `Probing “${view.task}”` : 'Probe'}: cross-validated accuracy by layer`;
-    return html`<svg part="chart" width=${width} height=${HEIGHT} viewBox="0 0 ${width} ${HEIGHT}" role="group" aria-label=${title}>
+    return html`<svg
+      part="chart"
+      width=${width}
+      height=${HEIGHT}
+      viewBox="0 0 ${width} ${HEIGHT}"
+      role="group"
+      aria-label=${title}
+      @focusin=${(event: FocusEvent) => this.cells.focusIn(indexOf(event.target))}
+      @focusout=${this.cells.onFocusOut}
+      @keydown=${this.cells.keys.onKeydown}
+    >
       <text x=${MARGIN.left} y="14" font-weight="600" fill=${this.colours!.fg}>${title}</text>
       ${this.renderLegend(view)} ${this.renderAxes(view)} ${this.renderLinkedLayer(view)} ${view.series.map((s, i) => this.renderSeries(s, i))}
       ${this.renderGuide(view)} ${view.layers.map((layer, i) => this.renderHitTarget(view, layer, i))}
@@ -369,10 +403,11 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
   }
 
   private renderGuide(view: ProbeView): SVGTemplateResult | typeof nothing {
-    if (this.active === null) return nothing;
+    const active = this.cells.active;
+    if (active === undefined) return nothing;
     const { x, y } = this.plot!;
     const [bottom, top] = y.range();
-    const at = x(view.layers[this.active]);
+    const at = x(view.layers[active]);
     return svg`<line class="guide" x1=${at} x2=${at} y1=${top} y2=${bottom} stroke=${this.colours!.fg} stroke-opacity="0.5" stroke-dasharray="3 3"></line>`;
   }
 
@@ -382,10 +417,8 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     const [bottom, top] = y.range();
     const width = this.columnWidth(view);
     return svg`<rect class="hit" part="point" data-index=${index} data-layer=${layer} x=${x(layer) - width / 2} y=${top} width=${width} height=${bottom - top}
-      tabindex=${index === this.cursor ? 0 : -1} role="button" aria-pressed=${this.pinned && this.active === index ? 'true' : 'false'} aria-label=${this.describe(view, index)}
-      @pointerenter=${() => !this.pinned && (this.active = index)} @pointerleave=${() => !this.pinned && (this.active = null)}
-      @focus=${() => this.onFocus(view, index)} @blur=${() => !this.pinned && (this.active = null)}
-      @click=${() => this.togglePin(index)} @keydown=${(e: KeyboardEvent) => this.onKeyDown(e, view, index)}></rect>`;
+      tabindex=${index === this.cells.keys.index ? 0 : -1} role="button" aria-pressed=${this.cells.pinned && this.cells.active === index ? 'true' : 'false'} aria-label=${this.describe(view, index)}
+      @pointerenter=${() => this.cells.point(index)} @pointerleave=${() => this.cells.point(undefined)} @click=${() => this.cells.click(index)}></rect>`;
   }
 
   private renderTable(view: ProbeView): TemplateResult {
@@ -418,10 +451,11 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
   }
 
   private renderTooltip(view: ProbeView): TemplateResult | typeof nothing {
-    if (this.active === null) return nothing;
-    const at = this.plot!.x(view.layers[this.active]);
+    const active = this.cells.active;
+    if (active === undefined) return nothing;
+    const at = this.plot!.x(view.layers[active]);
     const side = at > this.plot!.width / 2 ? { right: `${this.plot!.width - at + 8}px` } : { left: `${at + 8}px` };
-    return html`<div class="tooltip" part="tooltip" style=${styleMap({ ...side, top: `${MARGIN.top + 40}px` })}>${this.describe(view, this.active, '\n')}</div>`;
+    return html`<div class="tooltip" part="tooltip" style=${styleMap({ ...side, top: `${MARGIN.top + 40}px` })}>${this.describe(view, active, '\n')}</div>`;
   }
 
   /** One layer's numbers in words, for the tooltip, the point's label and the live region. */
@@ -434,40 +468,6 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
       return `${view.series.length > 1 ? `${seriesName(s, i)}: ` : ''}accuracy ${percent(r.accuracy)}${spread(r.accuracyStd)}, control ${percent(r.control)}${spread(r.controlStd)}, selectivity ${points(r.selectivity)}`;
     });
     return [layerName(layer), ...lines].join(separator);
-  }
-
-  private onFocus(view: ProbeView, index: number): void {
-    this.cursor = index;
-    if (!this.pinned) this.active = index;
-    this.announcement = this.describe(view, index);
-  }
-
-  private onKeyDown(event: KeyboardEvent, view: ProbeView, index: number): void {
-    const last = view.layers.length - 1;
-    const moves: Record<string, number> = { ArrowLeft: index - 1, ArrowDown: index - 1, ArrowRight: index + 1, ArrowUp: index + 1, Home: 0, End: last };
-    if (event.key in moves) {
-      this.moveTo(Math.max(0, Math.min(last, moves[event.key])));
-    } else if (event.key === 'Enter' || event.key === ' ') {
-      this.togglePin(index);
-    } else if (event.key === 'Escape') {
-      this.pinned = false;
-      this.active = null;
-    } else {
-      return;
-    }
-    event.preventDefault();
-  }
-
-  private async moveTo(index: number): Promise<void> {
-    this.cursor = index;
-    this.pinned = false;
-    await this.updateComplete;
-    this.renderRoot.querySelector<SVGElement>(`.hit[data-index="${index}"]`)?.focus();
-  }
-
-  private togglePin(index: number): void {
-    this.pinned = !(this.pinned && this.active === index);
-    this.active = index;
   }
 
   private metricColour(metric: Metric): string {
@@ -516,30 +516,10 @@ function viewFromData(data: ProbeResultsData): ProbeView {
   return { task: series.find((s) => s.task)?.task, series, layers, notes: [], tokens: [] };
 }
 
-/** The labelled sentences to probe: given ones, then `src`, then a built-in task. */
-async function loadDataset(sentences: unknown, src: string | undefined, task: string | undefined, signal: AbortSignal): Promise<LabelledDataset> {
-  if (sentences !== undefined) return parseDataset(sentences, 'The labelled sentences');
-  if (src) return parseDataset(await fetchJson(src, signal), `The labelled sentences at ${src}`);
-  if (!task) throw new XrayError('empty-text', 'There is nothing to probe yet: set task="pos", or give labelled sentences as JSON (a src URL or a <script type="application/json"> child).');
-  const builtIn = BUILT_IN_TASKS[task];
-  if (!builtIn) throw new XrayError('bad-option', `Unknown task "${task}": the built-in task is ${Object.keys(BUILT_IN_TASKS).map((t) => `"${t}"`).join(', ')}; give other tasks as labelled sentences (src or a JSON child).`);
-  return builtIn();
-}
-
-async function fetchJson(src: string, signal: AbortSignal): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(src, { signal });
-  } catch (cause) {
-    if (signal.aborted) throw new XrayError('aborted', 'Aborted.', { cause });
-    throw new XrayError('download-failed', `The labelled sentences at ${src} could not be downloaded.`, { cause });
-  }
-  if (!response.ok) throw new XrayError('download-failed', `The labelled sentences at ${src} could not be downloaded: HTTP ${response.status}.`);
-  try {
-    return await response.json();
-  } catch (cause) {
-    throw new XrayError('bad-option', `The labelled sentences at ${src} are not valid JSON.`, { cause });
-  }
+/** The layer index of a chart's focus target. */
+function indexOf(target: EventTarget | null): number | undefined {
+  const index = (target as SVGElement | null)?.dataset?.index;
+  return index === undefined ? undefined : Number(index);
 }
 
 function probeKinds(probe: string): ProbeKind[] {

@@ -4,15 +4,22 @@ import { consume } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ModelController } from '../../src/controller.js';
-import { XrayError } from '../../src/errors.js';
+import { XrayError, type XrayErrorCode } from '../../src/errors.js';
 import type { GraphModelRun } from '../../src/model-run.js';
 import { SelectionHub } from '../../src/selection.js';
 import type { Device, ProgressDetail } from '../../src/types.js';
 import { modelContext, selectionContext } from './contexts.js';
-import { emit } from './events.js';
+import { emit, type XrayEventMap } from './events.js';
 import { downloadBlob, svgToPng } from './export.js';
 import { ColourSchemeController, ControllerLease, EventFollower, ResizeController } from './reactive-controllers.js';
 import { figureStyles } from './styles.js';
+
+/** Codes that are a state of the figure, not a failure: nothing to show yet (the empty part). */
+const EMPTY: readonly XrayErrorCode[] = ['empty-text', 'no-probe-task'];
+/** Codes that fire no `error` event: those, work a newer request superseded, and a released model or run. */
+const QUIET: readonly XrayErrorCode[] = [...EMPTY, 'aborted', 'released'];
+
+type Listener<E> = (this: XrayFigure, event: E) => unknown;
 
 export abstract class XrayFigure<Data = unknown> extends LitElement {
   static override styles = [figureStyles];
@@ -98,21 +105,49 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
     return this.controller.run(text, { signal, prependBos: this.prependBos });
   }
 
+  // Typed listeners for the figures' events (`el.addEventListener('head-select', (e) => e.detail?.layer)`),
+  // as HTMLElement types its own: the map cannot join HTMLElementEventMap, whose `error` is an ErrorEvent.
+  override addEventListener<K extends keyof XrayEventMap>(type: K, listener: Listener<CustomEvent<XrayEventMap[K]>>, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: Listener<HTMLElementEventMap[K]>, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject | Listener<never>, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener as EventListenerOrEventListenerObject, options);
+  }
+
+  override removeEventListener<K extends keyof XrayEventMap>(type: K, listener: Listener<CustomEvent<XrayEventMap[K]>>, options?: boolean | EventListenerOptions): void;
+  override removeEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: Listener<HTMLElementEventMap[K]>, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+  override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | Listener<never>, options?: boolean | EventListenerOptions): void {
+    super.removeEventListener(type, listener as EventListenerOrEventListenerObject, options);
+  }
+
+  /** Shares the token at `position` of `tokens` (null: none) with linked figures, and tells the page (`token-hover`). */
+  protected hoverToken(position: number | null, tokens: readonly string[]): void {
+    if (position === this.selection.token) return;
+    this.selection.hoverToken(position);
+    emit(this, 'token-hover', { position, token: position === null ? null : tokens[position] });
+  }
+
+  /** The token hovered in this or a linked figure, if it is one of the `length` tokens shown here. */
+  protected linkedToken(length: number): number | null {
+    const token = this.selection.token;
+    return token !== null && token < length ? token : null;
+  }
+
   /** For a Task's `onComplete`. */
   protected announceComplete(tokens: string[]): void {
     emit(this, 'run-complete', { tokens });
   }
 
-  /** For a Task's `onError`: every failure is also an `error` event (an empty text is not a failure). */
+  /** For a Task's `onError`: every failure is also an `error` event (nothing to show yet is not a failure). */
   protected announceError(error: unknown): void {
     const { code, message } = asXrayError(error);
-    if (code !== 'aborted' && code !== 'empty-text') emit(this, 'error', { code, message });
+    if (!QUIET.includes(code)) emit(this, 'error', { code, message });
   }
 
   protected renderLoading(): TemplateResult {
     const p = this.progress;
-    const mb = (n: number) => (n / 1e6).toFixed(1);
-    const label = !p ? 'Loading the model…' : p.total ? `Downloading ${p.file}: ${mb(p.loaded)} of ${mb(p.total)} MB` : `Downloading ${p.file}: ${mb(p.loaded)} MB`;
+    const label = p ? `Downloading ${p.file}: ${amount(p.loaded, p.total)}` : 'Loading the model…';
     return html`<div class="status" part="loading" role="status" aria-live="polite">
       ${label}
       <progress aria-label=${label} max=${p?.total || 1} .value=${p?.total ? p.loaded : (null as unknown as number)}></progress>
@@ -121,7 +156,7 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
 
   protected renderError(error: unknown): TemplateResult {
     const { code, message } = asXrayError(error);
-    if (code === 'empty-text') return html`<div class="status" part="empty">${message}</div>`;
+    if (EMPTY.includes(code)) return html`<div class="status" part="empty">${message}</div>`;
     return html`<div class="status" part="error" role="alert">${message}</div>`;
   }
 
@@ -143,8 +178,8 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   /** The figure as a standalone SVG document; throws when there is nothing to show yet. */
   abstract toSVG(): string;
 
-  /** The figure as a PNG image, rendered from `toSVG()` at the device's pixel ratio. */
-  toPNG(scale = globalThis.devicePixelRatio || 1): Promise<Blob> {
+  /** The figure as a PNG image, rendered from `toSVG()` at the device's pixel ratio; rejects as `toSVG()` throws. */
+  async toPNG(scale = globalThis.devicePixelRatio || 1): Promise<Blob> {
     return svgToPng(this.toSVG(), scale);
   }
 
@@ -175,4 +210,11 @@ export function asXrayError(error: unknown): XrayError {
   if (error instanceof XrayError) return error;
   if (error instanceof DOMException && error.name === 'AbortError') return new XrayError('aborted', 'Aborted.');
   return new XrayError('session-failed', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** "12.3 of 500.0 MB"; in kB for a file under 1 MB, such as a probing task's sentences. */
+function amount(loaded: number, total: number): string {
+  const [scale, unit] = (total || loaded) < 1e6 ? [1e3, 'kB'] : [1e6, 'MB'];
+  const n = (bytes: number) => (bytes / scale).toFixed(1);
+  return total ? `${n(loaded)} of ${n(total)} ${unit}` : `${n(loaded)} ${unit}`;
 }

@@ -9,6 +9,7 @@ import { colourScale, themeColours } from '../../components/shared/theme.js';
 import { ModelController } from '../../src/controller.js';
 import type { AttentionData } from '../../src/data.js';
 import { AttentionHeatmapHarness } from '../harness/attention-heatmap-harness.js';
+import { exportErrors } from '../harness/export.js';
 import { fixture as modelFolder } from './support.js';
 
 const tokens = ['The', ' cat', ' sat', ' down'];
@@ -132,11 +133,12 @@ describe('<attention-heatmap> in data mode', () => {
     expect(map.errorText()).to.equal('data.attention[0][0] has 2 rows for 4 tokens.');
   });
 
-  it('shows the empty state when it has neither text nor data', async () => {
+  it('shows the empty state when it has neither text nor data, and has nothing to export', async () => {
     const el = await fixture<AttentionHeatmap>(html`<attention-heatmap></attention-heatmap>`);
     const map = new AttentionHeatmapHarness(el);
     await map.settled();
     expect(map.emptyText()).to.equal('There is no text to show yet: set the text attribute.');
+    expect(await exportErrors(el)).to.deep.equal({ svg: 'nothing-to-export', png: 'nothing-to-export' });
   });
 
   it('shows the query token, key token and weight of a hovered cell', async () => {
@@ -187,6 +189,29 @@ describe('<attention-heatmap> in data mode', () => {
     expect(map.announced()).to.equal('Locked: Query “The” (0), key “The” (0): weight 1.00');
     await map.press('Escape');
     expect(map.announced()).to.equal('Unlocked.');
+  });
+
+  it('moves a lock with the arrow keys, and Escape hides the tooltip until the next move', async () => {
+    const { el, map } = await heatmap();
+    await map.clickCell(1, 0);
+    const selected = oneEvent(el, 'cell-select');
+    await map.press('ArrowRight');
+    expect((await selected).detail).to.deep.equal({ layer: 0, head: 0, query: 1, key: 1, value: 0.75 });
+    expect(map.tooltipText()).to.contain('Weight 0.750');
+    await map.press('Escape');
+    expect(map.tooltipText()).to.equal(null);
+    await map.press('ArrowDown');
+    expect(map.tooltipText()).to.contain('Query “ sat” (2)\nKey “ cat” (1)');
+  });
+
+  it('tells linked figures the keyboard\'s query token, and forgets it when focus leaves', async () => {
+    const { el, map } = await heatmap();
+    const tokens: (string | null)[] = [];
+    el.addEventListener('token-hover', (e) => tokens.push(e.detail.token));
+    await map.press('ArrowDown');
+    await map.press('ArrowRight');
+    await map.blur();
+    expect(tokens, 'focus shows the first cell, then the keys move down a row').to.deep.equal(['The', ' cat', null]);
   });
 
   it('shows a token like <img src=x onerror=alert(1)> as text, never as markup', async () => {

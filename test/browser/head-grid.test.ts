@@ -4,6 +4,7 @@ import '../../components/xray-model.js';
 import { colourScale, themeColours } from '../../components/shared/theme.js';
 import { ModelController } from '../../src/controller.js';
 import type { AttentionData } from '../../src/data.js';
+import { exportErrors } from '../harness/export.js';
 import { HeadGridHarness } from '../harness/head-grid-harness.js';
 import { fixture as modelFolder } from './support.js';
 
@@ -24,7 +25,7 @@ const page = async (template: ReturnType<typeof html>) => fixture<HTMLElement>(h
 
 async function grid(template: ReturnType<typeof html>): Promise<HeadGridHarness> {
   const harness = new HeadGridHarness((await page(template)).querySelector('head-grid')!);
-  await harness.ready();
+  await harness.settled();
   return harness;
 }
 
@@ -116,6 +117,33 @@ describe('<head-grid> in data mode', () => {
     await g.press('Escape');
     expect(g.selectedHeads()).to.deep.equal([]);
     expect(g.announced()).to.equal('No head selected');
+  });
+
+  it('fires head-select with null when Escape clears a selection, and not when there was none', async () => {
+    const g = await grid(html`<head-grid .data=${data}></head-grid>`);
+    const layers: (number | null)[] = [];
+    g.element.addEventListener('head-select', (e) => layers.push(e.detail?.layer ?? null));
+    // @ts-expect-error: the detail is null when a selection is cleared, so a listener must check it.
+    g.element.removeEventListener('head-select', (e) => e.detail.layer);
+    await g.press('Escape');
+    expect(layers, 'nothing was selected').to.deep.equal([]);
+    await g.clickHead(1, 0);
+    await g.press('Escape');
+    expect(layers).to.deep.equal([1, null]);
+    expect(g.element.selection.head).to.equal(null);
+    expect(g.detailText(), 'Escape also closes the inspected head').to.contain('Hover over a head');
+  });
+
+  it('goes to the first and last head with Home and End, from any row', async () => {
+    const g = await grid(html`<head-grid layer="0" .data=${oneLayer(12)}></head-grid>`);
+    await g.press('ArrowDown');
+    await g.press('End');
+    expect(g.announced()).to.equal('Layer 0, head 11');
+    await g.press('ArrowUp');
+    await g.press('Home');
+    expect(g.announced()).to.equal('Layer 0, head 0');
+    await g.leave();
+    expect(g.detailText(), 'the keyboard\'s head stays inspected while the grid has focus').to.contain('Layer 0, head 0');
   });
 
   it('ranks the heads that send "it" to "cat", with scores on the thumbnails and in the announcement', async () => {
@@ -230,6 +258,11 @@ describe('<head-grid> in data mode', () => {
     expect([...svg.querySelectorAll('text')].map((t) => t.textContent)).to.include.members(['L0', 'H11']);
   });
 
+  it('refuses to export before it has drawn', async () => {
+    const g = await grid(html`<head-grid model=${MODEL} device="wasm"></head-grid>`);
+    expect(await exportErrors(g.element)).to.deep.equal({ svg: 'nothing-to-export', png: 'nothing-to-export' });
+  });
+
   it('is accessible', async () => {
     const g = await grid(html`<head-grid from-token="it" to-token="cat" .data=${data}></head-grid>`);
     await g.clickHead(1, 0);
@@ -264,7 +297,7 @@ describe('<head-grid> linking', () => {
       <head-grid .data=${data}></head-grid>
     </xray-model>`);
     const [a, b] = [...box.querySelectorAll('head-grid')].map((el) => new HeadGridHarness(el));
-    await Promise.all([a.ready(), b.ready()]);
+    await Promise.all([a.settled(), b.settled()]);
     await a.clickHead(1, 0);
     await b.element.updateComplete;
     expect(b.selectedHeads()).to.deep.equal(['1.0']);
@@ -280,7 +313,7 @@ describe('<head-grid> linking', () => {
       <head-grid .data=${data}></head-grid>
     </div>`);
     const [a, b, c] = [...box.querySelectorAll('head-grid')].map((el) => new HeadGridHarness(el));
-    await Promise.all([a.ready(), b.ready(), c.ready()]);
+    await Promise.all([a.settled(), b.settled(), c.settled()]);
     await b.clickHead(0, 1);
     await Promise.all([a.element.updateComplete, c.element.updateComplete]);
     expect(a.selectedHeads()).to.deep.equal(['0.1']);
@@ -324,7 +357,7 @@ describe('<head-grid> on a model', () => {
     el.text = texts[2];
     const runs = await Promise.all(texts.map((text) => controller().run(text)));
     const g = new HeadGridHarness(el);
-    await g.ready();
+    await g.settled();
     await aTimeout(50);
     const last = runs[2].tokens;
     expect(el.tokens).to.deep.equal(last);

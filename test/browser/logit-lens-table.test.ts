@@ -9,6 +9,7 @@ import { colourScale, themeColours } from '../../components/shared/theme.js';
 import { displayToken, firstTop1Layers } from '../../src/analysis/logit-lens.js';
 import { ModelController } from '../../src/controller.js';
 import type { LogitLensData } from '../../src/data.js';
+import { exportErrors } from '../harness/export.js';
 import { LogitLensTableHarness } from '../harness/logit-lens-table-harness.js';
 import { fixture as modelFolder } from './support.js';
 
@@ -147,6 +148,27 @@ describe('<logit-lens-table> in data mode', () => {
     expect(lens.tooltipText()).to.equal('');
   });
 
+  it('goes to the first and last cell with Ctrl+Home and Ctrl+End', async () => {
+    const { lens } = await dataTable();
+    await lens.focusTable();
+    await lens.press('End', { ctrlKey: true });
+    expect(lens.focusedCell()).to.deep.equal({ layer: 3, position: 2 });
+    await lens.press('Home', { ctrlKey: true });
+    expect(lens.focusedCell()).to.deep.equal({ layer: 0, position: 0 });
+  });
+
+  it('moves a pinned tooltip with the arrow keys, and after Escape shows it again on the next move', async () => {
+    const { lens } = await dataTable();
+    await lens.clickCell(0, 0);
+    await lens.press('ArrowDown');
+    await lens.hoverCell(3, 2);
+    expect(lens.tooltipText(), 'the pin moved to layer 1 and holds against the pointer').to.contain('layer 1 · The (position 0)');
+    await lens.press('Escape');
+    expect(lens.tooltipText()).to.equal('');
+    await lens.press('ArrowRight');
+    expect(lens.tooltipText()).to.contain('layer 1 ·  capital (position 1)');
+  });
+
   it('reads its data from a <script type="application/json"> child', async () => {
     const el = await fixture<LogitLensTable>(html`<logit-lens-table><script type="application/json">${JSON.stringify(known)}</script></logit-lens-table>`);
     const lens = new LogitLensTableHarness(el);
@@ -210,12 +232,13 @@ describe('<logit-lens-table> in data mode', () => {
     expect(lens.errorText()).to.equal('data.lens[1] has 2 positions for 3 tokens.');
   });
 
-  it('says so when there is no text yet', async () => {
+  it('says so when there is no text yet, and has nothing to export', async () => {
     const el = await fixture<LogitLensTable>(html`<logit-lens-table></logit-lens-table>`);
     const lens = new LogitLensTableHarness(el);
     await lens.settled();
     expect(lens.emptyText()).to.contain('There is no text to show yet');
     expect(lens.hasTable()).to.equal(false);
+    expect(await exportErrors(el)).to.deep.equal({ svg: 'nothing-to-export', png: 'nothing-to-export' });
   });
 });
 

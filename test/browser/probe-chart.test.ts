@@ -9,7 +9,9 @@ import type { XrayModel } from '../../components/xray-model.js';
 import type { LabelledSentence } from '../../src/probes/dataset.js';
 import type { ProbeResults } from '../../src/probes/results.js';
 import { ModelController } from '../../src/controller.js';
+import { CACHE_NAME } from '../../src/model-files.js';
 import { SelectionHub } from '../../src/selection.js';
+import { exportErrors } from '../harness/export.js';
 import { ProbeChartHarness } from '../harness/probe-chart-harness.js';
 import { fixture as modelFolder } from './support.js';
 
@@ -147,6 +149,16 @@ describe('<probe-chart> in data mode', () => {
     await waitUntil(() => chart.focusedLayer() === 0);
   });
 
+  it('steps along the layers with Up and Down too, as on a slider', async () => {
+    const { chart } = await dataChart();
+    chart.focus(1);
+    chart.press('ArrowUp');
+    await waitUntil(() => chart.focusedLayer() === 2);
+    chart.press('ArrowDown');
+    chart.press('ArrowDown');
+    await waitUntil(() => chart.focusedLayer() === 0);
+  });
+
   it('is accessible, with and without a tooltip', async () => {
     const { el, chart } = await dataChart();
     await expect(el).to.be.accessible();
@@ -209,12 +221,15 @@ describe('<probe-chart> in data mode', () => {
 });
 
 describe('<probe-chart> states and errors', () => {
-  it('shows an empty state when there is nothing to probe', async () => {
-    const el = await fixture<ProbeChart>(html`<probe-chart></probe-chart>`);
+  it('shows an empty state when there is nothing to probe, without an error, and has nothing to export', async () => {
+    const errors: string[] = [];
+    const el = await fixture<ProbeChart>(html`<probe-chart @error=${(e: CustomEvent) => errors.push(e.detail.code)}></probe-chart>`);
     const chart = new ProbeChartHarness(el);
     await chart.settled();
     expect(chart.isEmptyState()).to.equal(true);
     expect(chart.message()).to.contain('set task="pos"');
+    expect(errors).to.deep.equal([]);
+    expect(await exportErrors(el)).to.deep.equal({ svg: 'nothing-to-export', png: 'nothing-to-export' });
   });
 
   it('names the valid choices for a bad probe, folds or task', async () => {
@@ -244,7 +259,52 @@ describe('<probe-chart> states and errors', () => {
     el.sentences = undefined;
     el.src = '/no/such/sentences.json';
     await chart.settled();
-    expect(chart.message()).to.equal('The labelled sentences at /no/such/sentences.json could not be downloaded: HTTP 404.');
+    expect(chart.message()).to.match(/^Could not download sentences\.json from http:.*\/no\/such\/sentences\.json: the server answered 404 Not Found\.$/);
+  });
+});
+
+describe('<probe-chart> with sentences from a src URL', () => {
+  /** Answers fetches of `url` with a body the test feeds, and counts them; other URLs go to the network. */
+  function serve(url: string) {
+    const real = window.fetch;
+    const served = { requests: 0, body: undefined as ReadableStreamDefaultController<Uint8Array> | undefined, restore: () => (window.fetch = real) };
+    window.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input) !== url) return real(input, init);
+      served.requests++;
+      return Promise.resolve(new Response(new ReadableStream({ start: (body) => void (served.body = body) }), { headers: { 'content-length': String(bytes.length) } }));
+    };
+    return served;
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(tinySentences()));
+
+  it("downloads them through the cache, showing the download's progress", async () => {
+    const name = `animacy-${Date.now()}.json`;
+    const url = new URL(`/data/${name}`, location.href).href;
+    const served = serve(url);
+    try {
+      const el = await fixture<ProbeChart>(html`<probe-chart model=${tiny} device="wasm" folds="2" epochs="1" src=${`/data/${name}`}></probe-chart>`);
+      const chart = new ProbeChartHarness(el);
+      await waitUntil(() => served.body, 'the chart never asked for its sentences');
+      const half = bytes.length >> 1;
+      served.body!.enqueue(bytes.slice(0, half));
+      await waitUntil(() => chart.loading()?.done, 'no progress shown');
+      const kB = (n: number) => (n / 1000).toFixed(1);
+      expect(chart.loading()).to.deep.equal({ label: `Downloading ${name}: ${kB(half)} of ${kB(bytes.length)} kB`, done: half / bytes.length });
+      const done = oneEvent(el, 'run-complete');
+      served.body!.enqueue(bytes.slice(half));
+      served.body!.close();
+      await done;
+      await chart.settled();
+      expect(chart.summary()).to.contain('12 sentences, 77 labelled words');
+      expect(await (await caches.open(CACHE_NAME)).match(url), 'the Cache API holds the sentences').to.exist;
+
+      const again = await fixture<ProbeChart>(html`<probe-chart model=${tiny} device="wasm" folds="2" epochs="1" src=${`/data/${name}`}></probe-chart>`);
+      await oneEvent(again, 'run-complete');
+      expect(served.requests, 'a second chart reads them from the cache').to.equal(1);
+    } finally {
+      served.restore();
+      await (await caches.open(CACHE_NAME)).delete(url);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // Reader actions on an <attention-heatmap>, so tests say what a reader does, not where the DOM puts it.
 import type { AttentionHeatmap } from '../../components/attention-heatmap.js';
+import { settle } from './settle.js';
 
 export class AttentionHeatmapHarness {
   constructor(readonly element: AttentionHeatmap) {}
@@ -19,14 +20,8 @@ export class AttentionHeatmapHarness {
   }
 
   /** Waits until the heatmap (or an error or empty message) shows. */
-  async settled(): Promise<void> {
-    await this.element.updateComplete;
-    const start = performance.now();
-    while (this.root.querySelector('[part="loading"]')) {
-      if (performance.now() - start > 60_000) throw new Error('The heatmap is still loading after 60 s.');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await this.element.updateComplete;
-    }
+  settled(): Promise<void> {
+    return settle(this.element, '[part="loading"]');
   }
 
   /** The colour painted at the centre of a cell as `rgb(r, g, b)`, read from the canvas's own pixels. */
@@ -72,6 +67,12 @@ export class AttentionHeatmapHarness {
   async press(key: string, options: KeyboardEventInit = {}): Promise<void> {
     this.grid.focus();
     this.grid.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...options }));
+    await this.element.updateComplete;
+  }
+
+  /** Takes the keyboard focus away from the cells. */
+  async blur(): Promise<void> {
+    this.grid.blur();
     await this.element.updateComplete;
   }
 

@@ -1,7 +1,7 @@
 // Reader actions on a <head-grid>: tests say what a reader does and sees, never how the shadow DOM
 // is built.
-import { waitUntil } from '@open-wc/testing';
-import type { HeadGrid } from '../../components/head-grid/head-grid.js';
+import type { HeadGrid } from '../../components/head-grid.js';
+import { settle } from './settle.js';
 
 export interface RankedRow {
   layer: number;
@@ -18,10 +18,9 @@ export class HeadGridHarness {
     return this.element.shadowRoot!;
   }
 
-  /** Waits until the grid is drawn, or an error or empty state shows. */
-  async ready(): Promise<void> {
-    await waitUntil(() => this.root.querySelector('.plot, [part=error], [part=empty]'), 'the grid never drew', { timeout: 60_000 });
-    await this.element.updateComplete;
+  /** Waits until the grid (or an error or empty message) shows. */
+  settled(): Promise<void> {
+    return settle(this.element, '[part="loading"]');
   }
 
   /** The heads shown, in reading order, as "layer.head". */

@@ -1,5 +1,6 @@
 // Reader actions on a <logit-lens-table>, so tests say what a reader does, not where the DOM puts it.
 import type { LogitLensTable } from '../../components/logit-lens-table.js';
+import { settle } from './settle.js';
 
 export class LogitLensTableHarness {
   constructor(readonly element: LogitLensTable) {}
@@ -15,14 +16,8 @@ export class LogitLensTableHarness {
   }
 
   /** Waits until the table (or an error or empty message) shows. */
-  async settled(): Promise<void> {
-    await this.element.updateComplete;
-    const start = performance.now();
-    while (this.root.querySelector('[part="loading"]')) {
-      if (performance.now() - start > 60_000) throw new Error('The table is still loading after 60 s.');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await this.element.updateComplete;
-    }
+  settled(): Promise<void> {
+    return settle(this.element, '[part="loading"]');
   }
 
   /** The layer labels, top to bottom. */
@@ -101,10 +96,10 @@ export class LogitLensTableHarness {
     return active?.matches('td') ? { layer: Number(active.dataset.layer), position: Number(active.dataset.position) } : null;
   }
 
-  /** Presses a key on the focused cell and waits for the table to follow. */
-  async press(key: string): Promise<void> {
+  /** Presses a key (with modifiers, e.g. `{ ctrlKey: true }`) on the focused cell and waits for the table to follow. */
+  async press(key: string, options: KeyboardEventInit = {}): Promise<void> {
     const target = (this.root.activeElement as HTMLElement | null) ?? this.tabStops()[0];
-    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true, ...options }));
     await this.element.updateComplete;
     await this.element.updateComplete;
   }

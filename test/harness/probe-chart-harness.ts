@@ -1,5 +1,6 @@
 // Reader actions on a <probe-chart>, so tests say what a reader does, not where the DOM puts it.
 import type { ProbeChart } from '../../components/probe-chart.js';
+import { settle } from './settle.js';
 
 type Metric = 'accuracy' | 'control' | 'selectivity';
 
@@ -17,14 +18,8 @@ export class ProbeChartHarness {
   }
 
   /** Waits until the chart (or an error or empty message) shows, training included. */
-  async settled(timeout = 60_000): Promise<void> {
-    await this.element.updateComplete;
-    const start = performance.now();
-    while (this.root.querySelector('[part="loading"], [part="progress"]')) {
-      if (performance.now() - start > timeout) throw new Error(`The chart is still busy after ${timeout / 1000} s.`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await this.element.updateComplete;
-    }
+  settled(): Promise<void> {
+    return settle(this.element, '[part="loading"], [part="progress"]');
   }
 
   /** The layers that have a focusable point, left to right. */
@@ -117,6 +112,14 @@ export class ProbeChartHarness {
   linkedLayer(): number | null {
     const mark = this.root.querySelector<SVGElement>('.linked');
     return mark ? Number(mark.dataset.layer) : null;
+  }
+
+  /** The loading line and how far its bar is (0..1, null while unknown), e.g. a `src` download's. */
+  loading(): { label: string; done: number | null } | null {
+    const status = this.root.querySelector('[part="loading"]');
+    const bar = status?.querySelector('progress');
+    if (!status || !bar) return null;
+    return { label: status.textContent!.trim(), done: bar.position < 0 ? null : bar.position };
   }
 
   /** The progress line while training, e.g. "Training layer 1 (2 of 3), fold 1 of 2". */
