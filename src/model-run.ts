@@ -273,8 +273,3 @@ function unknownHook(name: string): XrayError {
   const names = [...MODEL_HOOKS, ...BLOCK_HOOKS.map((hook) => `blocks.*.${hook}`)].join(', ');
   return new XrayError('bad-option', `Unknown hook "${name}": choose one of ${names} (or blocks.{layer}.… for one layer).`);
 }
-
-/** @deprecated The old name of `ModelRun`. */
-export const GraphModelRun = ModelRun;
-/** @deprecated The old name of `ModelRun`. */
-export type GraphModelRun = ModelRun;

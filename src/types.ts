@@ -46,8 +46,6 @@ export interface RunOptions {
   topK?: number;
 }
 
-export type { ModelRun } from './model-run.js';
-
 /** Hooks that belong to each block: `blocks.*.{hook}` stacks the layers, `blocks.{l}.{hook}` is one layer. */
 export type BlockHookName = 'hook_resid_pre' | 'hook_resid_post' | 'attn.hook_pattern' | 'hook_attn_out' | 'hook_mlp_out' | 'attn.hook_z' | 'attn.hook_result';
 /** Every activation `run.hook(name)` reads, by its TransformerLens name. */

@@ -9,7 +9,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { attentionSource, type AttentionData, type AttentionSource } from '../../src/data.js';
 import { checkIndex, XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
-import type { ModelRun } from '../../src/types.js';
+import type { ModelRun } from '../../src/model-run.js';
 import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';

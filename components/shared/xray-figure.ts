@@ -5,7 +5,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { ModelController } from '../../src/controller.js';
 import { XrayError, type XrayErrorCode } from '../../src/errors.js';
-import type { GraphModelRun } from '../../src/model-run.js';
+import type { ModelRun } from '../../src/model-run.js';
 import { SelectionHub } from '../../src/selection.js';
 import type { Device, ProgressDetail } from '../../src/types.js';
 import { modelContext, selectionContext } from './contexts.js';
@@ -99,7 +99,7 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   }
 
   /** Loads the model if needed and runs `text`, aborting with `signal` when the figure's inputs change. */
-  protected async runModel(text: string | undefined, signal: AbortSignal): Promise<GraphModelRun> {
+  protected async runModel(text: string | undefined, signal: AbortSignal): Promise<ModelRun> {
     if (!text?.trim()) throw new XrayError('empty-text', 'There is no text to show yet: set the text attribute.');
     await this.controller.load();
     return this.controller.run(text, { signal, prependBos: this.prependBos });
