@@ -25,8 +25,7 @@ const OTHER_FILES = MODEL_FILES.filter((file) => file !== 'config.json');
 /** Downloads and checks the model; resolves to its config, or throws an `XrayError` that says what is wrong. */
 export async function downloadModel({ id, folder, host, revision, reporter }: DownloadRequest): Promise<ModelConfig> {
   checkRepoId(id);
-  const fetchFile = (file: string, notFound: () => XrayError) =>
-    downloadFile({ url: hubFileUrl(host, id, revision, file), path: join(folder, file), file, reporter, notFound });
+  const fetchFile = (file: string, notFound: () => XrayError) => downloadFile({ url: hubFileUrl(host, id, revision, file), path: join(folder, file), file, reporter, notFound });
   const at = revision === 'main' ? '' : ` at revision "${revision}"`;
 
   await fetchFile('config.json', () => new XrayError('unknown-model', `No model "${id}"${at} on ${host} (a private or gated model needs a login, which this command does not do).`));

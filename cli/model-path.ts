@@ -8,7 +8,12 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 export function publicUrlPath(folder: string): string | undefined {
   const parts = resolve(folder).split(sep);
   const root = parts.lastIndexOf('public');
-  return root === -1 ? undefined : `/${parts.slice(root + 1).map((part) => `${part}/`).join('')}`;
+  return root === -1
+    ? undefined
+    : `/${parts
+        .slice(root + 1)
+        .map((part) => `${part}/`)
+        .join('')}`;
 }
 
 /** The folder as the library tells a folder from a repo id: starting with `/`, `./` or `../`, ending in `/`. */

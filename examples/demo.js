@@ -37,9 +37,7 @@ function chooseModel(model) {
       $('model-status').textContent = 'The model did not load.';
       const offline = error.code === 'download-failed' && !model.startsWith('.');
       $('model-error').hidden = false;
-      $('model-error').textContent = offline
-        ? `The Hugging Face Hub could not be reached (${error.message}). Choose "The generated demo model" above to try the page offline.`
-        : error.message;
+      $('model-error').textContent = offline ? `The Hugging Face Hub could not be reached (${error.message}). Choose "The generated demo model" above to try the page offline.` : error.message;
     });
 }
 

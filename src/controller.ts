@@ -358,7 +358,10 @@ export class ModelController extends EventTarget {
     while (this.runs.size > RUN_CACHE_SIZE || (this.runs.size > 1 && held() > RUN_CACHE_BYTES)) {
       const [oldest, job] = this.runs.entries().next().value!;
       this.forget(oldest);
-      job.promise.then((run) => run.dispose(), () => undefined);
+      job.promise.then(
+        (run) => run.dispose(),
+        () => undefined,
+      );
     }
   }
 

@@ -35,7 +35,11 @@ export async function startEngine(options: EngineOptions, events: EngineEvents, 
     try {
       return await startWorker(options, events);
     } catch (error) {
-      return startInPage(options, events, `The model runs in the page, because its worker could not start: ${errorText(error)} (a Content-Security-Policy needs worker-src 'self'; or set worker: false).`);
+      return startInPage(
+        options,
+        events,
+        `The model runs in the page, because its worker could not start: ${errorText(error)} (a Content-Security-Policy needs worker-src 'self'; or set worker: false).`,
+      );
     }
   }
   return startInPage(options, events);
@@ -61,7 +65,10 @@ function lifetime() {
     },
     /** Each method answers, or rejects when the engine ends first. */
     guard(call: (name: (typeof ENGINE_METHODS)[number], args: unknown[]) => Promise<unknown>): EngineApi {
-      const guarded = (name: (typeof ENGINE_METHODS)[number]) => (...args: unknown[]) => (over ? ended : Promise.race([Promise.resolve().then(() => call(name, args)), ended]));
+      const guarded =
+        (name: (typeof ENGINE_METHODS)[number]) =>
+        (...args: unknown[]) =>
+          over ? ended : Promise.race([Promise.resolve().then(() => call(name, args)), ended]);
       return Object.fromEntries(ENGINE_METHODS.map((name) => [name, guarded(name)])) as EngineApi;
     },
   };

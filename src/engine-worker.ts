@@ -14,7 +14,10 @@ const host: WorkerHost = {
     await holdLock(lock);
     const engine = new Engine(options, events);
     // The engine's methods only, each moving its result's typed arrays to the page instead of copying them.
-    const call = (name: (typeof ENGINE_METHODS)[number]) => async (...args: unknown[]) => transferring(await (engine[name] as (...a: unknown[]) => unknown)(...args));
+    const call =
+      (name: (typeof ENGINE_METHODS)[number]) =>
+      async (...args: unknown[]) =>
+        transferring(await (engine[name] as (...a: unknown[]) => unknown)(...args));
     return proxy(Object.fromEntries(ENGINE_METHODS.map((name) => [name, call(name)])) as EngineApi);
   },
 };

@@ -108,7 +108,6 @@ export interface RunData {
   device: ResolvedDevice;
 }
 
-
 /** The ONNX model and the weight buffers its initializers point into. */
 interface Graph {
   model: Uint8Array;
@@ -206,7 +205,10 @@ export class Engine {
       for (let start = 0; start < heads.length; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'The ablation scan was stopped.');
         const chunk = heads.slice(start, start + perBatch);
-        const logits = await this.lastLogits(chunk.map(() => ids), { heads: chunk, mode: metric.mode, perItem: true });
+        const logits = await this.lastLogits(
+          chunk.map(() => ids),
+          { heads: chunk, mode: metric.mode, perItem: true },
+        );
         chunk.forEach((_, i) => (values[start + i] = measure(logits[i], 0)));
         await onProgress(start + chunk.length, heads.length);
       }
@@ -230,7 +232,10 @@ export class Engine {
       const [clean, corrupted] = [encode(request.clean), encode(request.corrupted)];
       const tokensOf = (ids: number[]) => ids.map(tokenizer.tokenText);
       if (clean.length !== corrupted.length) {
-        const shown = (ids: number[]) => tokensOf(ids).map((t) => JSON.stringify(t)).join(' ');
+        const shown = (ids: number[]) =>
+          tokensOf(ids)
+            .map((t) => JSON.stringify(t))
+            .join(' ');
         throw new XrayError('bad-option', `Patching needs prompts of one token length: clean has ${clean.length} tokens (${shown(clean)}), corrupted ${corrupted.length} (${shown(corrupted)}).`);
       }
       const T = clean.length;
@@ -244,7 +249,8 @@ export class Engine {
       const [source, cleanLogits] = (await take(cleanOut, [sourceName, GraphOutput.logits])) as Float32Array[];
       const [corruptedLogits] = (await take(await this.forward([corrupted], {}), [GraphOutput.logits])) as Float32Array[];
       const [cleanDiff, corruptedDiff] = [difference(cleanLogits, 0), difference(corruptedLogits, 0)];
-      if (Math.abs(cleanDiff - corruptedDiff) < 1e-6) throw new XrayError('bad-option', `The clean and corrupted prompts give the same logit difference (${cleanDiff.toFixed(4)}): there is nothing for patching to restore.`);
+      if (Math.abs(cleanDiff - corruptedDiff) < 1e-6)
+        throw new XrayError('bad-option', `The clean and corrupted prompts give the same logit difference (${cleanDiff.toFixed(4)}): there is nothing for patching to restore.`);
       const sourceDims = hook === 'z' ? [L, H, T, D / H] : [hook === 'resid_pre' ? L + 1 : L, T, D];
       // One item per patched cell, in the result's order: [L, T], [L, H] or [L, T, H].
       const dims = hook !== 'z' ? [L, T] : byPosition ? [L, T, H] : [L, H];
@@ -265,7 +271,13 @@ export class Engine {
         const mask = new Float32Array(batch * maskSize);
         for (let i = 0; i < batch; i++) mask[i * maskSize + maskIndex(start + i)] = 1;
         const patch = { hook, mask, maskDims: maskDims(batch), source, sourceDims };
-        const [logits] = (await take(await this.forward(Array.from({ length: batch }, () => corrupted), { patch }), [GraphOutput.logits])) as Float32Array[];
+        const [logits] = (await take(
+          await this.forward(
+            Array.from({ length: batch }, () => corrupted),
+            { patch },
+          ),
+          [GraphOutput.logits],
+        )) as Float32Array[];
         for (let i = 0; i < batch; i++) values[start + i] = (difference(logits, i) - corruptedDiff) / (cleanDiff - corruptedDiff);
         await onProgress(start + batch, cells);
       }
@@ -339,7 +351,10 @@ export class Engine {
   private async pass(encoded: { ids: number[]; truncated: boolean }[], topK: number, ablation?: Ablation): Promise<RunData[]> {
     const { config, tokenizer } = await this.ready();
     const k = Math.min(topK, config.vocabSize);
-    const outputs = await this.forward(encoded.map((e) => e.ids), { topK: k, ablation });
+    const outputs = await this.forward(
+      encoded.map((e) => e.ids),
+      { topK: k, ablation },
+    );
     const [pattern, residual, probs, topIds] = (await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])))) as [Float32Array, Float32Array, Float32Array, BigInt64Array];
     const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && !ON_REQUEST_OUTPUTS.includes(name)));
     for (const name of ON_REQUEST_OUTPUTS) disposeIfGpu(outputs[name]);
@@ -435,7 +450,13 @@ export class Engine {
       await this.ready();
       // From a worker, each report is a message of its own: the answer waits until the last has arrived.
       let reported: unknown;
-      const outcome = await runProbeJob(job, (text) => this.residualsOf(text, job.prependBos), (p) => (reported = onProgress(p)), stop.signal, this.probeCache);
+      const outcome = await runProbeJob(
+        job,
+        (text) => this.residualsOf(text, job.prependBos),
+        (p) => (reported = onProgress(p)),
+        stop.signal,
+        this.probeCache,
+      );
       await reported;
       return outcome;
     } finally {

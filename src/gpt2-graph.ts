@@ -59,8 +59,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const weight = (name: string, info: TensorInfo, dims = info.shape): string => g.weight(name, () => ({ dims, ...locate(info) }));
   const i64 = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
   const f32 = (value: number) => g.constant(DataType.FLOAT, [], [value]);
-  const linear = (x: string, w: TensorInfo, b: TensorInfo, name: string) =>
-    g.op('Add', [g.op('MatMul', [x, weight(`${name}.weight`, w)]), weight(`${name}.bias`, b)]);
+  const linear = (x: string, w: TensorInfo, b: TensorInfo, name: string) => g.op('Add', [g.op('MatMul', [x, weight(`${name}.weight`, w)]), weight(`${name}.bias`, b)]);
   const layerNorm = (x: string, p: { weight: TensorInfo; bias: TensorInfo }, name: string) =>
     g.op('LayerNormalization', [x, weight(`${name}.weight`, p.weight), weight(`${name}.bias`, p.bias)], { axis: -1, epsilon: layerNormEps });
 
@@ -123,7 +122,12 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     return g.encode('gpt2');
   }
 
-  const stack = (values: string[]) => g.op('Concat', values.map((x) => g.op('Unsqueeze', [x, i64(1)])), { axis: 1 });
+  const stack = (values: string[]) =>
+    g.op(
+      'Concat',
+      values.map((x) => g.op('Unsqueeze', [x, i64(1)])),
+      { axis: 1 },
+    );
   const residual = stack(residStack);
   g.output(embed, { name: GraphOutput.embed, type: DataType.FLOAT, dims: ['batch', 'tokens', D] });
   g.output(posEmbed, { name: GraphOutput.posEmbed, type: DataType.FLOAT, dims: ['tokens', D] });
@@ -139,7 +143,11 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   // reads each initializer once (a Reshape of c_proj's own would read it twice; see ExternalFile).
   const heads = g.input({ name: GraphInput.heads, type: DataType.INT64, dims: ['k'] });
   const zAll = g.op('Concat', zs, { axis: 1 }); // [B, L·H, T, dHead]
-  const woAll = g.op('Concat', weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D])), { axis: 0 }); // [L·H, dHead, D]
+  const woAll = g.op(
+    'Concat',
+    weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D])),
+    { axis: 0 },
+  ); // [L·H, dHead, D]
   const zSelected = g.op('Gather', [zAll, heads], { axis: 1 }); // [B, k, T, dHead]
   const woSelected = g.op('Gather', [woAll, heads], { axis: 0 }); // [k, dHead, D]
   g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });

@@ -231,7 +231,10 @@ export class ModelRun {
         return this.keptHook(GraphOutput.mlpOut);
       case 'attn.hook_z':
       case 'attn.hook_result': {
-        const all = (this.allHeads ??= this.backend.headVectors(this.ids, Array.from({ length: L * H }, (_, i) => i)));
+        const all = (this.allHeads ??= this.backend.headVectors(
+          this.ids,
+          Array.from({ length: L * H }, (_, i) => i),
+        ));
         all.catch(() => (this.allHeads = undefined));
         const { z, result } = await all;
         return hook === 'attn.hook_z' ? { dims: [L, H, T, D / H], data: z } : { dims: [L, H, T, D], data: result };

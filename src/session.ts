@@ -152,4 +152,3 @@ export function float32Tensor(values: Float32Array, dims: readonly number[] = [v
 export function int64Tensor(values: readonly number[], dims: readonly number[] = [values.length]): ortWebGpu.Tensor {
   return new ortWasm.Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 }
-

@@ -32,7 +32,7 @@ export class SplitFile implements ByteSource {
     const part = this.partAt(begin);
     if (part && end <= part.end) return this.bytesOf(part).subarray(begin - part.begin, end - part.begin);
     const out = new Uint8Array(end - begin);
-    for (let at = begin; at < end; ) {
+    for (let at = begin; at < end;) {
       const piece = this.partAt(at);
       if (!piece) throw new RangeError(`Bytes ${at}.. of the file were not kept.`);
       const stop = Math.min(end, piece.end);

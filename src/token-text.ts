@@ -39,7 +39,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function displayText(bytes: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const length = sequenceLength(bytes[i]);
     const slice = length && i + length <= bytes.length ? bytes.subarray(i, i + length) : undefined;
     const text = slice && tryDecode(slice);

@@ -94,10 +94,7 @@ function tensor(table: SafetensorsTable, fileName: string, name: string, dims: D
   if (wrong !== -1) {
     const expected = `[${dims.map((d) => d.from).join(', ')}] = [${dims.map((d) => d.size).join(', ')}]`;
     const field = sameRank ? ` (${dims[wrong].from} = ${dims[wrong].size})` : '';
-    throw new XrayError(
-      'shape-mismatch',
-      `Tensor "${info.name}" in ${fileName} has shape [${info.shape.join(', ')}], but config.json expects ${expected}${field}.`,
-    );
+    throw new XrayError('shape-mismatch', `Tensor "${info.name}" in ${fileName} has shape [${info.shape.join(', ')}], but config.json expects ${expected}${field}.`);
   }
   return info;
 }

@@ -48,7 +48,9 @@ function legend({ scale, colours }: HeatmapPicture): string {
     `<defs><linearGradient id="xray-attention-scale">${stops}</linearGradient></defs>` +
     `<text x="8" y="37" fill="${fg}">weight</text>` +
     `<rect x="${GUTTER}" y="28" width="${RAMP}" height="10" fill="url(#xray-attention-scale)"/>` +
-    tick(GUTTER, 'start', 0) + tick(GUTTER + RAMP / 2, 'middle', max / 2) + tick(GUTTER + RAMP, 'end', max) +
+    tick(GUTTER, 'start', 0) +
+    tick(GUTTER + RAMP / 2, 'middle', max / 2) +
+    tick(GUTTER + RAMP, 'end', max) +
     `<rect x="${GUTTER + RAMP + 20}" y="28" width="10" height="10" fill="${escapeXml(colours.masked)}"/>` +
     `<text x="${GUTTER + RAMP + 34}" y="37" fill="${fg}">masked (later tokens)</text>`
   );

@@ -410,14 +410,18 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
     const at = (position: number) => `${position * cell}px`;
     return html`<div class="cells">
       <canvas part="canvas" width=${T} height=${T} role="img" aria-label=${canvasLabel(view)}></canvas>
-      ${token === null
-        ? nothing
-        : html`<div class="band row" data-position=${token} style="top: ${at(token)}"></div>
-            <div class="band column" data-position=${token} style="left: ${at(token)}"></div>`}
-      ${active
-        ? html`<div class="marker ${this.cells.pinned ? 'locked' : ''}" style="left: ${at(active.k)}; top: ${at(active.q)}"></div>
+      ${
+        token === null
+          ? nothing
+          : html`<div class="band row" data-position=${token} style="top: ${at(token)}"></div>
+            <div class="band column" data-position=${token} style="left: ${at(token)}"></div>`
+      }
+      ${
+        active
+          ? html`<div class="marker ${this.cells.pinned ? 'locked' : ''}" style="left: ${at(active.k)}; top: ${at(active.q)}"></div>
             ${this.renderTooltip(view, active, cell)}`
-        : nothing}
+          : nothing
+      }
       <div
         class="grid"
         role="grid"

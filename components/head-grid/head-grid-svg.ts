@@ -63,7 +63,8 @@ function rasterCells({ layout, canvas }: GridPicture): string {
 function headMarks({ layout, colours, captions, borders, selected }: GridPicture, i: number): string {
   const { x, y } = cellOrigin(layout, i);
   const s = layout.size;
-  const frame = (colour: string, width: number) => `<rect x="${x - width / 2}" y="${y - width / 2}" width="${s + width}" height="${s + width}" fill="none" stroke="${escapeXml(colour)}" stroke-width="${width}"/>`;
+  const frame = (colour: string, width: number) =>
+    `<rect x="${x - width / 2}" y="${y - width / 2}" width="${s + width}" height="${s + width}" fill="none" stroke="${escapeXml(colour)}" stroke-width="${width}"/>`;
   const border = borders[i] ? frame(borders[i], 3) : '';
   const outline = i === selected ? frame(colours.accent, 2) : '';
   const caption = captions[i] ? text({ text: captions[i], x, y: y + s, width: s, height: layout.caption, align: 'middle' }, colours.muted) : '';

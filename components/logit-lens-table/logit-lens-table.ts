@@ -370,9 +370,11 @@ export class LogitLensTable extends XrayFigure<LogitLensData> {
       <span>probability of the top token: 0%<span class="ramp" aria-hidden="true"></span>100%</span>
       <span><span class="key-first">★</span> first layer where the position's final prediction (last row) is already top-1</span>
       <span>row: the residual stream after the embeddings or after that many blocks, read through the final layer norm and unembedding; the last row is the model's output</span>
-      ${this.target
-        ? html`<span>second line: probability and rank of “${displayToken(this.target)}”; ≤ and &gt;#${depth} mean it is not in the top ${depth}, so its probability is at most that</span>`
-        : nothing}
+      ${
+        this.target
+          ? html`<span>second line: probability and rank of “${displayToken(this.target)}”; ≤ and &gt;#${depth} mean it is not in the top ${depth}, so its probability is at most that</span>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -479,7 +481,9 @@ function lensSvg(view: LensView, marks: Int32Array, hits: TargetHit[][] | undefi
   const rows = view.lens.length;
   const text = (x: number, y: number, value: string, attrs = '') => `<text x="${x}" y="${y}" ${attrs}>${escapeXml(value)}</text>`;
   const parts = [text(pad, 18, 'Logit lens: the top prediction after each layer (rows) at each position (columns)', `fill="${escapeXml(colours.fg)}" font-size="13"`)];
-  view.positions.forEach((p, c) => parts.push(text(pad + rowHeader + c * width + width / 2, top - 8, clip(displayToken(view.tokens[p]), 10), `fill="${escapeXml(colours.fg)}" text-anchor="middle" xml:space="preserve"`)));
+  view.positions.forEach((p, c) =>
+    parts.push(text(pad + rowHeader + c * width + width / 2, top - 8, clip(displayToken(view.tokens[p]), 10), `fill="${escapeXml(colours.fg)}" text-anchor="middle" xml:space="preserve"`)),
+  );
   view.lens.forEach((row, l) => {
     const y = top + l * height;
     parts.push(text(pad + rowHeader - 6, y + 15, layerLabel(l, rows - 1), `fill="${escapeXml(colours.muted)}" text-anchor="end"`));

@@ -391,7 +391,9 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
   private renderSeries(series: ProbeResults, index: number): SVGTemplateResult {
     const dash = DASHES[index % DASHES.length];
     const band = (metric: 'accuracy' | 'control', spread: (l: ProbeLayerResult) => number | undefined) =>
-      series.layers.every((l) => spread(l) !== undefined) ? svg`<path class="band" data-metric=${metric} d=${this.bandPath(series.layers, (l) => l[metric], spread)} fill=${this.metricColour(metric)} fill-opacity="0.15" stroke="none"></path>` : nothing;
+      series.layers.every((l) => spread(l) !== undefined)
+        ? svg`<path class="band" data-metric=${metric} d=${this.bandPath(series.layers, (l) => l[metric], spread)} fill=${this.metricColour(metric)} fill-opacity="0.15" stroke="none"></path>`
+        : nothing;
     return svg`<g class="series" data-series=${index} data-probe=${series.probe ?? ''}>
       ${band('accuracy', (l) => l.accuracyStd)} ${band('control', (l) => l.controlStd)}
       ${METRICS.map(({ metric }) => {

@@ -18,7 +18,16 @@ export interface ThemeColours {
 export function themeColours(host: Element): ThemeColours {
   const style = getComputedStyle(host);
   const read = (name: string) => resolveColour(host, style.getPropertyValue(name).trim());
-  return { fg: read('--_fg'), bg: read('--_bg'), muted: read('--_muted'), accent: read('--_accent'), border: read('--_border'), masked: read('--_masked'), low: read('--_scale-low'), high: read('--_scale-high') };
+  return {
+    fg: read('--_fg'),
+    bg: read('--_bg'),
+    muted: read('--_muted'),
+    accent: read('--_accent'),
+    border: read('--_border'),
+    masked: read('--_masked'),
+    low: read('--_scale-low'),
+    high: read('--_scale-high'),
+  };
 }
 
 /** Sequential colour scale from the theme's low to high stop over `domain`. */

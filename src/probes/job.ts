@@ -26,9 +26,7 @@ export interface ProbeJob {
 }
 
 /** Where a job is: running the model over the sentences, or training layer by layer. */
-export type ProbeProgress =
-  | { stage: 'collect'; sentence: number; of: number }
-  | { stage: 'train'; layer: number; layers: number; fold: number; done: number; total: number; results: ProbeResults[] };
+export type ProbeProgress = { stage: 'collect'; sentence: number; of: number } | { stage: 'train'; layer: number; layers: number; fold: number; done: number; total: number; results: ProbeResults[] };
 
 export interface ProbeOutcome {
   results: ProbeResults[];
@@ -85,7 +83,15 @@ export async function runProbeJob(job: ProbeJob, residualsOf: ResidualsOf, onPro
   let reported = -Infinity;
   const report = (layer: number, p?: TrainingProgress) => {
     reported = performance.now();
-    onProgress({ stage: 'train', layer, layers, fold: p?.fold ?? 0, done: p?.done ?? 0, total: p?.total ?? 1, results: p?.results ?? kinds.map((probe) => ({ task: dataset.task, probe, layers: [] })) });
+    onProgress({
+      stage: 'train',
+      layer,
+      layers,
+      fold: p?.fold ?? 0,
+      done: p?.done ?? 0,
+      total: p?.total ?? 1,
+      results: p?.results ?? kinds.map((probe) => ({ task: dataset.task, probe, layers: [] })),
+    });
   };
   // Every layer's start is reported, however coarse the slices; in between, a few times a second.
   const onLayer = (layer: number) => report(layer, latest);
@@ -115,7 +121,13 @@ async function collect(job: ProbeJob, residualsOf: ResidualsOf, onProgress: (pro
     const { nLayer, dModel } = run.config;
     collector ??= new ExampleCollector(nLayer + 1, dModel, words);
     const layers = { tokens: run.tokens, residual: (l: number) => run.residual.subarray(l * run.tokens.length * dModel, (l + 1) * run.tokens.length * dModel) };
-    collector.add(layers, alignWords(text, run.tokens, job.prependBos ? 1 : 0, run.truncated), sentence.words, sentence.labels.map((l) => classOf.get(l)!), i);
+    collector.add(
+      layers,
+      alignWords(text, run.tokens, job.prependBos ? 1 : 0, run.truncated),
+      sentence.words,
+      sentence.labels.map((l) => classOf.get(l)!),
+      i,
+    );
   }
   return { examples: collector!.examples(), sentences: sentences.length, words };
 }

@@ -33,7 +33,13 @@ const head10 = [
 ];
 const oneHead: AttentionData = { tokens, attention: head00 };
 /** Two layers of two heads: [layers][heads][dest][src]. */
-const model: AttentionData = { tokens, attention: [[head00, head01], [head10, head00]] };
+const model: AttentionData = {
+  tokens,
+  attention: [
+    [head00, head01],
+    [head10, head00],
+  ],
+};
 const XSS = '<img src=x onerror=alert(1)>';
 /** An `error` event that reaches window fails the test run, so figures that must fail keep theirs in. */
 
@@ -57,7 +63,10 @@ function rgb(colour: string): number[] {
 /** The canvas paints from a 1,024-step table of the same scale, so a channel may be 1 off. */
 function expectColour(actual: string, expected: string): void {
   const [a, e] = [rgb(actual), rgb(expected)];
-  expect(a.every((channel, i) => Math.abs(channel - e[i]) <= 1), `${actual} should be ${expected}`).to.equal(true);
+  expect(
+    a.every((channel, i) => Math.abs(channel - e[i]) <= 1),
+    `${actual} should be ${expected}`,
+  ).to.equal(true);
 }
 
 /** A causal pattern over T tokens: each query spreads its attention evenly over itself and the past. */
@@ -129,7 +138,13 @@ describe('<attention-heatmap> in data mode', () => {
   });
 
   it('says what is wrong with malformed data', async () => {
-    const { map } = await heatmap({ tokens, attention: [[1, 0], [0.5, 0.5]] });
+    const { map } = await heatmap({
+      tokens,
+      attention: [
+        [1, 0],
+        [0.5, 0.5],
+      ],
+    });
     expect(map.errorText()).to.equal('data.attention[0][0] has 2 rows for 4 tokens.');
   });
 
@@ -204,7 +219,7 @@ describe('<attention-heatmap> in data mode', () => {
     expect(map.tooltipText()).to.contain('Query “ sat” (2)\nKey “ cat” (1)');
   });
 
-  it('tells linked figures the keyboard\'s query token, and forgets it when focus leaves', async () => {
+  it("tells linked figures the keyboard's query token, and forgets it when focus leaves", async () => {
     const { el, map } = await heatmap();
     const tokens: (string | null)[] = [];
     el.addEventListener('token-hover', (e) => tokens.push(e.detail.token));
@@ -215,7 +230,13 @@ describe('<attention-heatmap> in data mode', () => {
   });
 
   it('shows a token like <img src=x onerror=alert(1)> as text, never as markup', async () => {
-    const { el, map } = await heatmap({ tokens: ['A', XSS], attention: [[1, 0], [0.5, 0.5]] });
+    const { el, map } = await heatmap({
+      tokens: ['A', XSS],
+      attention: [
+        [1, 0],
+        [0.5, 0.5],
+      ],
+    });
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     expect(map.labels().keys).to.deep.equal(['A', XSS]);
     await map.hoverCell(1, 1);
@@ -315,7 +336,7 @@ describe('<attention-heatmap> on the tiny model', () => {
   const folder = modelFolder('tiny');
   const shared = () => ModelController.shared({ model: folder, device: 'wasm' });
 
-  it('shows the run\'s tokens and the chosen head in the colour scale, and fires run-complete', async () => {
+  it("shows the run's tokens and the chosen head in the colour scale, and fires run-complete", async () => {
     const text = 'The cat sat on the mat';
     const el = await fixture<AttentionHeatmap>(html`<attention-heatmap model=${folder} device="wasm" layer="1" head="2" text=${text}></attention-heatmap>`);
     const map = new AttentionHeatmapHarness(el);

@@ -64,7 +64,10 @@ describe('ModelController', () => {
 
     const second = inPage('tiny');
     const secondFetches = await countFetches(() => second.load());
-    expect(secondFetches.filter((u) => u.includes('/fixtures/')), secondFetches.join(', ')).to.deep.equal([]);
+    expect(
+      secondFetches.filter((u) => u.includes('/fixtures/')),
+      secondFetches.join(', '),
+    ).to.deep.equal([]);
     expect((await second.run(TEXT)).tokens).to.deep.equal((await first.run(TEXT)).tokens);
   });
 

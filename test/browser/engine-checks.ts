@@ -44,7 +44,10 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
         for (let q = 0; q < T; q++) {
           const row = rowOf(a, q, T);
           expect(Math.abs(row.reduce((s, x) => s + x, 0) - 1)).to.be.below(1e-5);
-          expect(row.slice(q + 1).every((x) => x === 0), `row ${q} above diagonal`).to.be.true;
+          expect(
+            row.slice(q + 1).every((x) => x === 0),
+            `row ${q} above diagonal`,
+          ).to.be.true;
         }
       }
     }
@@ -107,7 +110,10 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     await expectHook('hook_embed', [T, D], ref.embed);
     await expectHook('ln_final.hook_scale', [T, 1], ref.lnFinalScale);
     for (const bad of ['blocks.*.hook_q', 'hook_nothing', `blocks.${L}.hook_mlp_out`]) {
-      const error = await run.hook(bad as HookName).then(() => undefined, (e: XrayError) => e);
+      const error = await run.hook(bad as HookName).then(
+        () => undefined,
+        (e: XrayError) => e,
+      );
       expect(error?.code, bad).to.equal(bad.startsWith(`blocks.${L}`) ? 'out-of-range' : 'bad-option');
     }
   });
@@ -208,7 +214,12 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     }
     const heads = await controller.patch({ clean, corrupted, answer, wrong, hook: 'z' });
     expect(heads.dims).to.deep.equal([L, H]);
-    expect(maxAbsDiff(heads.data, Array.from({ length: L * H }, (_, i) => restored({ hook: 'z', layer: Math.floor(i / H), head: i % H, from })))).to.be.below(1e-3);
+    expect(
+      maxAbsDiff(
+        heads.data,
+        Array.from({ length: L * H }, (_, i) => restored({ hook: 'z', layer: Math.floor(i / H), head: i % H, from })),
+      ),
+    ).to.be.below(1e-3);
     const byPosition = await controller.patch({ clean, corrupted, answer, wrong, hook: 'z', byPosition: true });
     expect(byPosition.dims).to.deep.equal([L, T, H]);
     const [l, t, h] = [L - 1, 1, H - 1];
@@ -225,10 +236,12 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
       expect(lens[l]).to.have.length(run.ids.length);
       for (const p of [0, run.ids.length - 1]) {
         const probs = model.lensProbs(rowOf(ref.residPre[l], p, D));
-        expect(lens[l][p].map((t) => t.id), `layer ${l} position ${p}`).to.deep.equal(topIndices(probs, 3));
+        expect(
+          lens[l][p].map((t) => t.id),
+          `layer ${l} position ${p}`,
+        ).to.deep.equal(topIndices(probs, 3));
         expect(Math.abs(lens[l][p][0].prob - probs[lens[l][p][0].id])).to.be.below(1e-4);
       }
     }
   });
 }
-

@@ -34,8 +34,18 @@ describe('the graph with a batch of two sequences', () => {
       const ref = model.reference(ids);
       const patternSize = L * H * 16;
       const residualSize = (L + 1) * 4 * D;
-      expect(maxAbsDiff(pattern.subarray(b * patternSize, (b + 1) * patternSize), ref.pattern.flat().flatMap((a) => [...a]))).to.be.below(1e-4);
-      expect(maxAbsDiff(residual.subarray(b * residualSize, (b + 1) * residualSize), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
+      expect(
+        maxAbsDiff(
+          pattern.subarray(b * patternSize, (b + 1) * patternSize),
+          ref.pattern.flat().flatMap((a) => [...a]),
+        ),
+      ).to.be.below(1e-4);
+      expect(
+        maxAbsDiff(
+          residual.subarray(b * residualSize, (b + 1) * residualSize),
+          ref.residPre.flatMap((a) => [...a]),
+        ),
+      ).to.be.below(1e-4);
     });
   });
 });
@@ -61,7 +71,12 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     const ids = [464, 3797, 3332, 319];
     const out = await session.run(graphFeeds(model.config, [ids], { heads: [H + 1], topK: 3 })); // layer 1, head 1: W_O's per-head view of c_proj
     const ref = model.reference(ids);
-    expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
+    expect(
+      maxAbsDiff(
+        await readTensor<'float32'>(out[GraphOutput.residPre]),
+        ref.residPre.flatMap((a) => [...a]),
+      ),
+    ).to.be.below(1e-4);
     expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.result]), ref.result[1][1])).to.be.below(1e-4);
     expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.logits]), ref.logits.subarray((ids.length - 1) * V, ids.length * V))).to.be.below(1e-3);
   });
@@ -73,7 +88,12 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     for (const [i, session] of sessions.entries()) {
       const out = await session.run(graphFeeds(models[i].model.config, [ids], { topK: 3 }));
       const ref = models[i].model.reference(ids);
-      expect(maxAbsDiff(await readTensor<'float32'>(out[GraphOutput.residPre]), ref.residPre.flatMap((a) => [...a]))).to.be.below(1e-4);
+      expect(
+        maxAbsDiff(
+          await readTensor<'float32'>(out[GraphOutput.residPre]),
+          ref.residPre.flatMap((a) => [...a]),
+        ),
+      ).to.be.below(1e-4);
     }
   });
 

@@ -10,7 +10,10 @@ describe('forward pass on WebGPU, in the page (worker: false)', () => forwardPas
 describe('WebGPU failing during a run', () => {
   it('switches to WASM, says why, and still answers', async () => {
     const reasons: string[] = [];
-    const engine = new Engine({ model: fixture('tiny'), baseUrl: new URL(fixture('tiny'), location.href).href, device: 'webgpu', debug: false, settings: currentSettings() }, { progress: () => undefined, fallback: (reason) => reasons.push(reason) });
+    const engine = new Engine(
+      { model: fixture('tiny'), baseUrl: new URL(fixture('tiny'), location.href).href, device: 'webgpu', debug: false, settings: currentSettings() },
+      { progress: () => undefined, fallback: (reason) => reasons.push(reason) },
+    );
     expect((await engine.load()).device).to.equal('webgpu');
     // What a lost device looks like to the engine: the session's run rejects.
     const session = (engine as unknown as { session: { run: () => Promise<never> } }).session;

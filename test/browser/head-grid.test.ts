@@ -11,14 +11,46 @@ import { fixture as modelFolder } from './support.js';
 // Two layers of two heads over four tokens, with weights on the colour table's 1/255 steps:
 // 0.0 looks one token back, 0.1 parks on the first token, 1.0 sends " it" to " cat", 1.1 looks at itself.
 const tokens = ['The', ' cat', ' sat', ' it'];
-const previousToken = [[1, 0, 0, 0], [0.8, 0.2, 0, 0], [0, 0.8, 0.2, 0], [0, 0, 0.8, 0.2]];
-const firstToken = [[1, 0, 0, 0], [0.6, 0.4, 0, 0], [0.6, 0.2, 0.2, 0], [0.6, 0.2, 0, 0.2]];
-const itToCat = [[1, 0, 0, 0], [0.4, 0.6, 0, 0], [0.2, 0.4, 0.4, 0], [0, 0.8, 0, 0.2]];
-const self = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-const data: AttentionData = { tokens, attention: [[previousToken, firstToken], [itToCat, self]] };
+const previousToken = [
+  [1, 0, 0, 0],
+  [0.8, 0.2, 0, 0],
+  [0, 0.8, 0.2, 0],
+  [0, 0, 0.8, 0.2],
+];
+const firstToken = [
+  [1, 0, 0, 0],
+  [0.6, 0.4, 0, 0],
+  [0.6, 0.2, 0.2, 0],
+  [0.6, 0.2, 0, 0.2],
+];
+const itToCat = [
+  [1, 0, 0, 0],
+  [0.4, 0.6, 0, 0],
+  [0.2, 0.4, 0.4, 0],
+  [0, 0.8, 0, 0.2],
+];
+const self = [
+  [1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0, 0, 1, 0],
+  [0, 0, 0, 1],
+];
+const data: AttentionData = {
+  tokens,
+  attention: [
+    [previousToken, firstToken],
+    [itToCat, self],
+  ],
+};
 
 /** One layer of `heads` heads over two tokens. */
-const oneLayer = (heads: number): AttentionData => ({ tokens: ['A', ' B'], attention: Array.from({ length: heads }, () => [[1, 0], [0.4, 0.6]]) });
+const oneLayer = (heads: number): AttentionData => ({
+  tokens: ['A', ' B'],
+  attention: Array.from({ length: heads }, () => [
+    [1, 0],
+    [0.4, 0.6],
+  ]),
+});
 
 /** A fixture's root element (a grid, or a page of them). */
 const page = async (template: ReturnType<typeof html>) => fixture<HTMLElement>(html`<div>${template}</div>`);
@@ -143,7 +175,7 @@ describe('<head-grid> in data mode', () => {
     await g.press('Home');
     expect(g.announced()).to.equal('Layer 0, head 0');
     await g.leave();
-    expect(g.detailText(), 'the keyboard\'s head stays inspected while the grid has focus').to.contain('Layer 0, head 0');
+    expect(g.detailText(), "the keyboard's head stays inspected while the grid has focus").to.contain('Layer 0, head 0');
   });
 
   it('ranks the heads that send "it" to "cat", with scores on the thumbnails and in the announcement', async () => {
@@ -221,7 +253,17 @@ describe('<head-grid> in data mode', () => {
 
   it('shows token text as text, never as markup', async () => {
     const xss = '<img src=x onerror=alert(1)>';
-    const g = await grid(html`<head-grid from-token="1" to-token="0" .data=${{ tokens: [xss, ' after'], attention: [[[1, 0], [0.4, 0.6]]] }}></head-grid>`);
+    const g = await grid(
+      html`<head-grid from-token="1" to-token="0" .data=${{
+        tokens: [xss, ' after'],
+        attention: [
+          [
+            [1, 0],
+            [0.4, 0.6],
+          ],
+        ],
+      }}></head-grid>`,
+    );
     await g.hoverHead(0, 0, 1);
     expect(g.element.shadowRoot!.querySelector('img')).to.equal(null);
     expect(g.detailText()).to.contain(`“${xss}” (0) 0.40`);

@@ -18,7 +18,11 @@ const HALF = [' river', ' piano', ' seven', ' orange', ' castle', ' winter', ' e
 const TEXT = HALF.join('') + HALF.slice(0, -1).join('');
 const ANSWER = ' silver';
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (e: XrayError) => e);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: XrayError) => e,
+  );
 
 describe('interventions on the planted model', () => {
   let controller: ModelController;

@@ -20,10 +20,26 @@ const r = (token: string, prob: number) => ({ token, prob });
 const known: LogitLensData = {
   tokens: ['The', ' capital', ' is'],
   lens: [
-    [[r(' x', 0.5), r(' Paris', 0.1), r(' y', 0.05)], [r(' London', 0.4), r(' y', 0.2), r(' z', 0.1)], [r(' q', 0.05), r(' z', 0.04), r(' y', 0.03)]],
-    [[r(' Paris', 0.3), r(' x', 0.2), r(' y', 0.1)], [r(' London', 0.5), r(' Paris', 0.1), r(' z', 0.1)], [r(' q', 0.2), r(' z', 0.1), r(' y', 0.05)]],
-    [[r(' y', 0.4), r(' Paris', 0.35), r(' x', 0.1)], [r(' Paris', 0.45), r(' London', 0.3), r(' z', 0.1)], [r(' q', 0.6), r(' z', 0.1), r(' y', 0.05)]],
-    [[r(' Paris', 0.8), r(' y', 0.1), r(' x', 0.05)], [r(' Paris', 0.9), r(' London', 0.05), r(' z', 0.01)], [r(' q', 0.95), r(' z', 0.01), r(' y', 0.01)]],
+    [
+      [r(' x', 0.5), r(' Paris', 0.1), r(' y', 0.05)],
+      [r(' London', 0.4), r(' y', 0.2), r(' z', 0.1)],
+      [r(' q', 0.05), r(' z', 0.04), r(' y', 0.03)],
+    ],
+    [
+      [r(' Paris', 0.3), r(' x', 0.2), r(' y', 0.1)],
+      [r(' London', 0.5), r(' Paris', 0.1), r(' z', 0.1)],
+      [r(' q', 0.2), r(' z', 0.1), r(' y', 0.05)],
+    ],
+    [
+      [r(' y', 0.4), r(' Paris', 0.35), r(' x', 0.1)],
+      [r(' Paris', 0.45), r(' London', 0.3), r(' z', 0.1)],
+      [r(' q', 0.6), r(' z', 0.1), r(' y', 0.05)],
+    ],
+    [
+      [r(' Paris', 0.8), r(' y', 0.1), r(' x', 0.05)],
+      [r(' Paris', 0.9), r(' London', 0.05), r(' z', 0.01)],
+      [r(' q', 0.95), r(' z', 0.01), r(' y', 0.01)],
+    ],
   ],
 };
 
@@ -54,13 +70,19 @@ describe('<logit-lens-table> in data mode', () => {
     expect(lens.cellColour(3, 0)).to.equal(scale(0.8));
     expect(lens.cellColour(0, 2)).to.equal(scale(0.05));
     expect(lens.cellTextColour(3, 2)).not.to.equal(lens.cellTextColour(0, 2));
-    for (const [l, p] of [[0, 2], [1, 0], [2, 1], [3, 2]]) expect(contrastRatio(lens.cellTextColour(l, p), lens.cellColour(l, p))).to.be.at.least(4.5);
+    for (const [l, p] of [
+      [0, 2],
+      [1, 0],
+      [2, 1],
+      [3, 2],
+    ])
+      expect(contrastRatio(lens.cellTextColour(l, p), lens.cellColour(l, p))).to.be.at.least(4.5);
   });
 
   it('marks the first layer where the final prediction is top-1, in every column, and explains it', async () => {
     const { lens } = await dataTable();
     expect([0, 1, 2].map((p) => lens.markedLayer(p))).to.deep.equal([1, 2, 0]);
-    expect(lens.legendText()).to.contain('★ first layer where the position\'s final prediction');
+    expect(lens.legendText()).to.contain("★ first layer where the position's final prediction");
   });
 
   it('shows the top-k of a hovered cell in a tooltip, as many as top-k asks', async () => {
@@ -76,7 +98,7 @@ describe('<logit-lens-table> in data mode', () => {
     expect(lens.tooltipText()).to.equal('');
   });
 
-  it('shows a target token\'s probability and rank in every cell', async () => {
+  it("shows a target token's probability and rank in every cell", async () => {
     const { lens } = await dataTable(known, { target: ' Paris' });
     expect(lens.targetText(0, 0)).to.equal('Paris 10% (#2)');
     expect(lens.targetText(3, 1)).to.equal('Paris 90% (#1)');
@@ -121,7 +143,7 @@ describe('<logit-lens-table> in data mode', () => {
     expect(lens.markedLayer(0)).to.equal(1);
   });
 
-  it('moves a single tab stop with the arrow keys and announces the focused cell\'s top-k', async () => {
+  it("moves a single tab stop with the arrow keys and announces the focused cell's top-k", async () => {
     const { lens } = await dataTable();
     expect(lens.tabStops()).to.have.length(1);
     await lens.focusTable();
@@ -185,7 +207,13 @@ describe('<logit-lens-table> in data mode', () => {
   });
 
   it('shows token text as text, never as markup', async () => {
-    const data = { tokens: [XSS, ' b'], lens: [[[r(XSS, 0.5)], [r(' c', 0.5)]], [[r(XSS, 0.7)], [r(XSS, 0.6)]]] };
+    const data = {
+      tokens: [XSS, ' b'],
+      lens: [
+        [[r(XSS, 0.5)], [r(' c', 0.5)]],
+        [[r(XSS, 0.7)], [r(XSS, 0.6)]],
+      ],
+    };
     const { el, lens } = await dataTable(data, { target: XSS });
     await lens.hoverCell(0, 0);
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
@@ -283,12 +311,15 @@ describe('<logit-lens-table> with a model (tiny fixture, WASM)', () => {
   const text = 'The Eiffel Tower is in';
   const folder = modelFolder('tiny');
 
-  it('shows nLayer + 1 rows and a column per token, each cell the run\'s logit-lens top-1', async () => {
+  it("shows nLayer + 1 rows and a column per token, each cell the run's logit-lens top-1", async () => {
     const el = await fixture<LogitLensTable>(html`<logit-lens-table model=${folder} device="wasm" text=${text}></logit-lens-table>`);
     const lens = new LogitLensTableHarness(el);
     await lens.settled();
     const run = await new ModelController({ model: folder, device: 'wasm' }).run(text);
-    const expected = await run.logitLens(5, run.tokens.map((_, i) => i));
+    const expected = await run.logitLens(
+      5,
+      run.tokens.map((_, i) => i),
+    );
     expect(lens.rowLabels()).to.have.length(run.config.nLayer + 1);
     expect(lens.columnTokens()).to.deep.equal(run.tokens.map(displayToken));
     expected.forEach((row, l) => row.forEach((ranks, p) => expect(lens.cellText(l, p), `layer ${l}, position ${p}`).to.equal(displayToken(ranks[0].token))));
@@ -305,7 +336,10 @@ describe('<logit-lens-table> with a model (tiny fixture, WASM)', () => {
     const shared = ModelController.shared({ model: folder, device: 'wasm' });
     // The last text's lens is cached, so it resolves before the earlier, uncached texts would.
     const latest = await shared.run(text);
-    await latest.logitLens(5, latest.tokens.map((_, i) => i));
+    await latest.logitLens(
+      5,
+      latest.tokens.map((_, i) => i),
+    );
     const el = await fixture<LogitLensTable>(html`<logit-lens-table model=${folder} device="wasm" text="A first sentence nobody has run"></logit-lens-table>`);
     el.text = 'A second sentence nobody has run';
     await el.updateComplete;
@@ -315,7 +349,10 @@ describe('<logit-lens-table> with a model (tiny fixture, WASM)', () => {
     expect(lens.columnTokens()).to.deep.equal(latest.tokens.map(displayToken));
     // Anything the stale runs left queued on the session has finished once this has.
     const stale = await shared.run('A second sentence nobody has run');
-    await stale.logitLens(5, stale.tokens.map((_, i) => i));
+    await stale.logitLens(
+      5,
+      stale.tokens.map((_, i) => i),
+    );
     await aTimeout(50);
     await lens.settled();
     expect(lens.columnTokens()).to.deep.equal(latest.tokens.map(displayToken));

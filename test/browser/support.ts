@@ -26,7 +26,9 @@ export interface FixtureModel {
 
 export async function loadFixture(name: string): Promise<FixtureModel> {
   const [bytes, configJson] = await Promise.all([
-    fetch(fixture(name) + 'model.safetensors').then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b)),
+    fetch(fixture(name) + 'model.safetensors')
+      .then((r) => r.arrayBuffer())
+      .then((b) => new Uint8Array(b)),
     fetch(fixture(name) + 'config.json').then((r) => r.json()),
   ]);
   const config = parseGpt2Config(configJson);
@@ -76,5 +78,8 @@ export const rowOf = (data: ArrayLike<number>, row: number, width: number): numb
 
 /** Indices of the k largest values, largest first. */
 export function topIndices(values: ArrayLike<number>, k: number): number[] {
-  return Array.from(values, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, k).map(([, i]) => i);
+  return Array.from(values, (v, i) => [v, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, k)
+    .map(([, i]) => i);
 }

@@ -93,7 +93,9 @@ describe('GPT-2 tokenization', () => {
   it("builds Hub URLs as transformers.js's remoteHost and remotePathTemplate do, and follows a mirror", () => {
     const { remoteHost, remotePathTemplate } = currentSettings();
     expect([remoteHost, remotePathTemplate]).to.deep.equal([transformersEnv.remoteHost, transformersEnv.remotePathTemplate]);
-    expect(modelBaseUrl('openai-community/gpt2')).to.equal(new URL(transformersEnv.remotePathTemplate.replace('{model}', 'openai-community/gpt2').replace('{revision}', 'main'), transformersEnv.remoteHost).href);
+    expect(modelBaseUrl('openai-community/gpt2')).to.equal(
+      new URL(transformersEnv.remotePathTemplate.replace('{model}', 'openai-community/gpt2').replace('{revision}', 'main'), transformersEnv.remoteHost).href,
+    );
     configure({ remoteHost: 'https://mirror.example.org/hub/' });
     try {
       expect(modelBaseUrl('gpt2')).to.equal('https://mirror.example.org/hub/gpt2/resolve/main/');

@@ -23,8 +23,18 @@ describe('WebGPU node placement', () => {
   it('runs every float op on the WebGPU provider, as the debug log shows', async () => {
     await new ModelController({ model: fixture('tiny'), device: 'webgpu', debug: true, worker: false }).load();
     const header = lines.findIndex((l) => l.includes('Node(s) placed on [CPUExecutionProvider]'));
-    const cpuOps = header < 0 ? [] : lines.slice(header + 1).map((l) => /\]\s+(\w+) \(/.exec(l)?.[1]).filter((op): op is string => !!op).slice(0, Number(/Number of nodes: (\d+)/.exec(lines[header])![1]));
+    const cpuOps =
+      header < 0
+        ? []
+        : lines
+            .slice(header + 1)
+            .map((l) => /\]\s+(\w+) \(/.exec(l)?.[1])
+            .filter((op): op is string => !!op)
+            .slice(0, Number(/Number of nodes: (\d+)/.exec(lines[header])![1]));
     expect(lines.some((l) => l.includes('placed on [WebGpuExecutionProvider]'))).to.be.true;
-    expect(cpuOps.filter((op) => !SHAPE_OPS.has(op)), `CPU ops: ${cpuOps.join(', ')}`).to.deep.equal([]);
+    expect(
+      cpuOps.filter((op) => !SHAPE_OPS.has(op)),
+      `CPU ops: ${cpuOps.join(', ')}`,
+    ).to.deep.equal([]);
   });
 });

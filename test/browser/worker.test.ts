@@ -108,7 +108,7 @@ describe('the model in a worker', () => {
     }
   });
 
-  it('starts the bundle\'s worker from another origin, as from a CDN', async () => {
+  it("starts the bundle's worker from another origin, as from a CDN", async () => {
     const crossOrigin = new URL('/dist/transformer-xray.worker.js', location.href);
     crossOrigin.hostname = 'localhost';
     configure({ workerUrl: crossOrigin.href });

@@ -37,7 +37,12 @@ function App() {
       <label htmlFor="text">Your sentence</label>
       <input id="text" type="text" value={text} onChange={(event) => setText(event.target.value)} />
       <XrayModel model={model}>
-        <HeadGrid text={text} onHeadSelect={(event) => event.detail && setSelected(event.detail)} onTokenHover={(event) => setHovered(event.detail.token)} onError={(event) => setError(event.detail.message)} />
+        <HeadGrid
+          text={text}
+          onHeadSelect={(event) => event.detail && setSelected(event.detail)}
+          onTokenHover={(event) => setHovered(event.detail.token)}
+          onError={(event) => setError(event.detail.message)}
+        />
         <AttentionHeatmap text={text} layer={selected.layer} head={selected.head} onError={(event) => setError(event.detail.message)} />
         <LogitLensTable text="The Eiffel Tower is in" positions="last" />
       </XrayModel>
