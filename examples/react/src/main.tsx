@@ -2,7 +2,12 @@
 // properties, `on…` props listen to their events, and React state follows the reader's clicks.
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { configure } from 'transformer-xray/core';
 import { AttentionHeatmap, HeadGrid, LogitLensTable, XrayModel } from 'transformer-xray/react';
+
+// This page is cross-origin isolated (npm start sends COOP/COEP), so onnxruntime runs WASM on several
+// threads, whose workers load its .mjs: those ship beside the app (see vite.config.mjs).
+configure({ wasmPaths: new URL('./ort/', document.baseURI).href });
 
 /** GPT-2 small from the Hub, or ?model=…, e.g. ?model=../../../fixtures/planted/ (the generated demo model, offline). */
 const model = new URLSearchParams(location.search).get('model') ?? 'openai-community/gpt2';
