@@ -304,7 +304,7 @@ export class ModelController extends EventTarget {
   private toRun(api: EngineApi, text: string, data: RunData, topK: number, ablation?: Ablation): ModelRun {
     this.currentDevice = data.device;
     // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
-    const counted = <T>(work: (engine: EngineApi) => Promise<T>) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join();
+    const counted = <T>(work: (engine: EngineApi) => Promise<T>, signal?: AbortSignal) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join(signal);
     const original = () => {
       if (ablation) throw new XrayError('bad-option', 'This run is already ablated: ablate or scan the original run, with every head to ablate at once.');
     };
@@ -313,11 +313,12 @@ export class ModelController extends EventTarget {
       lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k, ablation)),
       headVectors: (ids, heads) => counted((engine) => engine.headVectors(ids, heads, ablation)),
       hook: (name) => api.hook(data.id, name),
-      ablated: async (ids, intervention) => {
+      ablated: async (ids, intervention, signal) => {
         original();
-        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, intervention, topK), topK, intervention));
+        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, intervention, topK), topK, intervention), signal);
       },
-      attribution: (ids, metric, by) => counted((engine) => engine.attribution(ids, metric, by, ablation)),
+      attribution: (ids, metric, by, signal) => counted((engine) => engine.attribution(ids, metric, by, ablation), signal),
+      metric: (ids, metric, signal) => counted((engine) => engine.metric(ids, metric, ablation), signal),
       ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
         original();
         return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.ablationScan(id, ids, heads, { answer, wrong, mode }, engine.callback(onProgress)))).join(signal);

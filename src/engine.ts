@@ -201,7 +201,7 @@ export class Engine {
       const [clean] = await this.lastLogits([ids], { heads: [], mode: metric.mode });
       const values = new Float32Array(heads.length);
       // Batches of a bounded size: every item materialises the whole instrumented pass.
-      const perBatch = Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * config.nLayer + 1) * ids.length * config.dModel))));
+      const perBatch = Math.max(1, Math.min(144, Math.floor(2 ** 28 / (4 * (2 * config.nLayer + 1) * ids.length * config.dModel))));
       for (let start = 0; start < heads.length; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'The ablation scan was stopped.');
         const chunk = heads.slice(start, start + perBatch);
@@ -216,6 +216,15 @@ export class Engine {
     } finally {
       this.jobs.delete(jobId);
     }
+  }
+
+  /** The metric at the last position of `ids` (logit[answer] − logit[wrong], or P(answer)), with an optional ablation. */
+  async metric(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, ablation?: Ablation): Promise<number> {
+    await this.ready();
+    const answer = this.tokenId(metric.answer, 'answer');
+    const wrong = metric.wrong === undefined ? undefined : this.tokenId(metric.wrong, 'wrong');
+    const [logits] = await this.lastLogits([ids], ablation ?? { heads: [], mode: 'zero' });
+    return logitMetric(logits, answer, wrong);
   }
 
   /**
@@ -264,7 +273,7 @@ export class Engine {
         return (l * H + h) * T + t;
       };
       const values = new Float32Array(cells);
-      const perBatch = Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * L + 1) * T * D))));
+      const perBatch = Math.max(1, Math.min(144, Math.floor(2 ** 28 / (4 * (2 * L + 1) * T * D))));
       for (let start = 0; start < cells; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'Patching was stopped.');
         const batch = Math.min(perBatch, cells - start);

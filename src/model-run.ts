@@ -16,9 +16,11 @@ export interface RunBackend {
   /** One of the outputs the engine kept of this run. */
   hook(name: string): Promise<HookValue>;
   /** The run of these ids with heads ablated. */
-  ablated(ids: number[], ablation: Ablation): Promise<ModelRun>;
+  ablated(ids: number[], ablation: Ablation, signal?: AbortSignal): Promise<ModelRun>;
   /** Direct logit attribution at the last position of these ids. */
-  attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head'): Promise<Attribution>;
+  attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head', signal?: AbortSignal): Promise<Attribution>;
+  /** The metric at the last position of these ids, with this run's interventions. */
+  metric(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, signal?: AbortSignal): Promise<number>;
   /** The scan's metric for each head ablated alone, and clean. */
   ablationScan(ids: number[], heads: number[], options: AblationScanOptions): Promise<{ values: Float32Array; clean: number }>;
   /** The engine may forget this run's kept outputs. */
@@ -163,9 +165,24 @@ export class ModelRun {
    * The same text with these heads' `blocks.{l}.attn.hook_z` set to 0 (`zero`, the default) or to its
    * mean over this run's positions (`mean`): a whole run of the intervened model.
    */
-  async ablate(heads: HeadRef[], { mode = 'zero' }: { mode?: 'zero' | 'mean' } = {}): Promise<ModelRun> {
+  async ablate(heads: HeadRef[], { mode = 'zero', signal }: { mode?: 'zero' | 'mean'; signal?: AbortSignal } = {}): Promise<ModelRun> {
     checkMode(mode);
-    return this.backend.ablated(this.ids, { heads: heads.map((h) => this.flatHead(h)), mode });
+    return this.backend.ablated(this.ids, { heads: heads.map((h) => this.flatHead(h)), mode }, signal);
+  }
+
+  /**
+   * The metric of this run (with its interventions, if it is an ablated run) at `position` (default:
+   * the last): logit[answer] − logit[wrong], or P(answer) without `wrong`, as `ablationScan` measures it.
+   */
+  async metric({ answer, wrong, position, signal }: { answer: TokenRef; wrong?: TokenRef; position?: number; signal?: AbortSignal }): Promise<number> {
+    const at = position ?? this.length - 1;
+    checkIndex('position', at, this.length);
+    return this.backend.metric(this.ids.slice(0, at + 1), { answer, wrong }, signal);
+  }
+
+  /** How many next tokens `nextToken(k)` can give: the run's `topK`. */
+  get keptTokens(): number {
+    return this.data.next.length;
   }
 
   /**
@@ -190,11 +207,11 @@ export class ModelRun {
    * with `0_attn_bias` and `0_mlp_out` rows), then `ln_final_bias`: `values` sum to `total`, the run's
    * logit difference. Costs one extra pass.
    */
-  async logitAttribution(options: { answer: TokenRef; wrong?: TokenRef; position?: number; by: 'layer' | 'head' }): Promise<Attribution> {
+  async logitAttribution(options: { answer: TokenRef; wrong?: TokenRef; position?: number; by: 'layer' | 'head'; signal?: AbortSignal }): Promise<Attribution> {
     const position = options.position ?? this.length - 1;
     checkIndex('position', position, this.length);
     if (options.by !== 'layer' && options.by !== 'head') throw new XrayError('bad-option', `Unknown attribution "by: ${options.by}": use layer or head.`);
-    return this.backend.attribution(this.ids.slice(0, position + 1), { answer: options.answer, wrong: options.wrong }, options.by);
+    return this.backend.attribution(this.ids.slice(0, position + 1), { answer: options.answer, wrong: options.wrong }, options.by, options.signal);
   }
 
   /** Lets the engine free what it keeps of this run for `hook()`; attention, residual and the extra passes stay. */

@@ -67,6 +67,14 @@ describe('interventions on the planted model', () => {
     }
   });
 
+  it('measures the metric of a run and of an ablated run as the scan does', async () => {
+    const { data, clean } = await run.ablationScan({ answer: ANSWER, wrong: ' bridge', mode: 'mean' });
+    expect(Math.abs((await run.metric({ answer: ANSWER, wrong: ' bridge' })) - clean)).to.be.below(1e-4);
+    const ablated = await run.ablate([INDUCTION], { mode: 'mean' });
+    expect(Math.abs((await ablated.metric({ answer: ANSWER, wrong: ' bridge' })) - data[INDUCTION.layer * 4 + INDUCTION.head])).to.be.below(1e-4);
+    expect(ablated.keptTokens).to.equal(50);
+  });
+
   it('measures an earlier position, and the logit difference against a wrong token', async () => {
     // At the second ' castle' (position 12) the repeat predicts ' winter'.
     const scan = await run.ablationScan({ answer: ' winter', wrong: ' river', position: HALF.length + 4 });

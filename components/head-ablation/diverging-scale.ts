@@ -1,0 +1,37 @@
+// The diverging colour scale of an effect measured against a reference value (for ablation, the
+// clean metric), as <activation-patching> and <logit-attribution> colour theirs: the theme's low stop
+// at the reference, its high stop above it, `--xray-scale-negative` below it; symmetric, so equal
+// changes either way look equally strong.
+import { interpolateRgb, piecewise } from 'd3-interpolate';
+import { scaleDiverging, type ScaleDiverging } from 'd3-scale';
+import { themeColours } from '../shared/theme.js';
+
+export interface DivergingColours {
+  negative: string;
+  neutral: string;
+  positive: string;
+}
+
+/** The stops in effect on `host` now as rgb(), dark mode, forced colours and page overrides included. */
+export function divergingColours(host: HTMLElement): DivergingColours {
+  const { low, high } = themeColours(host);
+  // Read through a probe's `color`, which resolves the system colour keywords of forced colours.
+  const probe = document.createElement('span');
+  probe.style.color = 'var(--_scale-negative)';
+  (host.shadowRoot ?? host).appendChild(probe);
+  const negative = getComputedStyle(probe).color;
+  probe.remove();
+  return { negative, neutral: low, positive: high };
+}
+
+/** A scale centred on `centre` whose ends are the largest distance of any of `values` from it. */
+export function divergingScale(colours: DivergingColours, centre: number, values: ArrayLike<number>): ScaleDiverging<string> {
+  let reach = 0;
+  for (let i = 0; i < values.length; i++) reach = Math.max(reach, Math.abs(values[i] - centre));
+  // Nothing moved: every value is the centre, and any reach draws it neutral.
+  if (!(reach > 0)) reach = 1;
+  const interpolate = piecewise(interpolateRgb, [colours.negative, colours.neutral, colours.positive]) as (t: number) => string;
+  return scaleDiverging(interpolate)
+    .domain([centre - reach, centre, centre + reach])
+    .clamp(true);
+}
