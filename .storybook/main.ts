@@ -1,4 +1,4 @@
-// Storybook for the elements: stories in stories/, run on the generated demo model (fixtures/tiny,
+// Storybook for the elements: stories in stories/, run on the generated demo model (fixtures/planted,
 // made by `npm run fixtures`), so `npm run storybook` and `npm run build-storybook` never need a network.
 import { readFileSync } from 'node:fs';
 import type { StorybookConfig } from '@storybook/web-components-vite';
@@ -33,7 +33,7 @@ const config: StorybookConfig = {
   framework: '@storybook/web-components-vite',
   stories: ['../stories/**/*.stories.ts'],
   // Only the small demo model: fixtures/ may also hold a 500 MB benchmark model.
-  staticDirs: [{ from: '../fixtures/tiny', to: '/fixtures/tiny' }],
+  staticDirs: [{ from: '../fixtures/planted', to: '/fixtures/planted' }],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   async viteFinal(viteConfig) {
     const { defaultClientConditions, mergeConfig } = await import('vite');

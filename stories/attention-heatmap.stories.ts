@@ -2,7 +2,7 @@ import type { Args, Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { catHead, longHead } from './support/data.js';
-import { CAT_SENTENCE, DEMO_MODEL, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
+import { DEMO_MODEL, REPEATED_TEXT, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
 
 const meta: Meta<Args> = {
   title: 'Elements/attention-heatmap',
@@ -24,12 +24,12 @@ const meta: Meta<Args> = {
     @token-hover=${args.onTokenHover}
     @cell-select=${args.onCellSelect}
   ></attention-heatmap>`,
-  args: { text: CAT_SENTENCE, layer: 1, head: 1, model: DEMO_MODEL },
+  args: { text: REPEATED_TEXT, layer: 1, head: 0, model: DEMO_MODEL },
 };
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Live, on the generated demo model (random weights: 2 layers × 4 heads). Hover a cell, click to lock it, or use the arrow keys. */
+/** Live, on the generated demo model: L1H0, its induction head, on text that repeats (each token of the repeat attends to the one after its first occurrence). Hover a cell, click to lock it, or use the arrow keys. */
 export const Default: Story = {};
 
 /** The model download has stalled at 40%: the figure says what it is waiting for. */

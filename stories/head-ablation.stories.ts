@@ -3,7 +3,7 @@ import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../components/head-ablation.js';
 import type { AblationData } from '../components/head-ablation/head-ablation-data.js';
-import { CAT_SENTENCE, DEMO_MODEL, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
+import { DEMO_MODEL, REPEATED_ANSWER, REPEATED_TEXT, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
 
 /**
  * The course's indirect-object task on GPT-2 small (12 layers × 12 heads), with illustrative numbers,
@@ -53,12 +53,12 @@ const meta: Meta<Args> = {
     @error=${args.onError}
     @head-select=${args.onHeadSelect}
   ></head-ablation>`,
-  args: { text: CAT_SENTENCE, answer: ' tired', model: DEMO_MODEL },
+  args: { text: REPEATED_TEXT, answer: REPEATED_ANSWER, model: DEMO_MODEL },
 };
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Every head of the demo model (random weights: 2 layers × 4 heads) ablated in turn; click a head for its before/after. */
+/** Every head of the demo model ablated in turn: only the previous-token head L0H0 and the induction head L1H0 matter to the repeat. Click a head for its before/after. */
 export const Default: Story = {};
 
 /** The logit difference against a competing token, each head replaced by its mean over the positions. */
@@ -70,8 +70,8 @@ export const HeadSet: Story = { name: 'A set of heads', args: { heads: '0.0 1.1'
 /** Click a head in the grid: the ablation shows what taking it out does; click a cell of the map and the grid selects it. */
 export const LinkedWithHeadGrid: Story = {
   name: 'Linked with <head-grid>',
-  render: () => html`<head-grid group="ablation-story" model=${DEMO_MODEL} text=${CAT_SENTENCE}></head-grid>
-    <head-ablation group="ablation-story" model=${DEMO_MODEL} text=${CAT_SENTENCE} answer=" tired"></head-ablation>`,
+  render: () => html`<head-grid group="ablation-story" model=${DEMO_MODEL} text=${REPEATED_TEXT}></head-grid>
+    <head-ablation group="ablation-story" model=${DEMO_MODEL} text=${REPEATED_TEXT} answer=${REPEATED_ANSWER}></head-ablation>`,
 };
 
 /** The model download has stalled at 40%. */

@@ -2,7 +2,7 @@ import type { Args, Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { catLayers, longLayer } from './support/data.js';
-import { CAT_SENTENCE, DEMO_MODEL, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
+import { DEMO_MODEL, REPEATED_TEXT, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
 
 const meta: Meta<Args> = {
   title: 'Elements/head-grid',
@@ -25,12 +25,12 @@ const meta: Meta<Args> = {
     @head-select=${args.onHeadSelect}
     @token-hover=${args.onTokenHover}
   ></head-grid>`,
-  args: { text: CAT_SENTENCE, model: DEMO_MODEL },
+  args: { text: REPEATED_TEXT, model: DEMO_MODEL },
 };
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Every head of the demo model (2 layers × 4 heads, random weights). Hover a head for its detail; click or Enter selects it. */
+/** Every head of the demo model (2 layers × 4 heads): the previous-token head L0H0, the first-token sink L0H1, the induction head L1H0 and five inert heads. Hover a head for its detail; click or Enter selects it. */
 export const Default: Story = {};
 
 /** One layer as a near-square grid, like the course's 3 × 4 grid of GPT-2's layer 0 (the demo model has 4 heads: 2 × 2). */

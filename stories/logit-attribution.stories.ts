@@ -4,10 +4,9 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 // Registered here too until components/index.ts exports it; a second define is a no-op.
 import '../components/logit-attribution.js';
 import type { LogitAttributionData } from '../components/logit-attribution/attribution-data.js';
-import { DEMO_MODEL, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
+import { DEMO_MODEL, REPEATED_ANSWER, REPEATED_TEXT, MISSING_MODEL, STALLED_MODEL, stallDownloads } from './support/models.js';
 
 /** The course sentence without its last word, so the model predicts it. */
-const PROMPT = 'The cat sat on the mat because it was';
 
 const IOI_TOKENS = ['When', ' Mary', ' and', ' John', ' went', ' to', ' the', ' store', ',', ' John', ' gave', ' a', ' drink', ' to'];
 
@@ -68,15 +67,15 @@ const meta: Meta<Args> = {
     @error=${args.onError}
     @head-select=${args.onHeadSelect}
   ></logit-attribution>`,
-  args: { text: PROMPT, answer: ' tired', wrong: ' happy', model: DEMO_MODEL },
+  args: { text: REPEATED_TEXT, answer: REPEATED_ANSWER, wrong: ' river', model: DEMO_MODEL },
 };
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Live on the demo model, by layer (random weights, so the bars are noise; the check still adds them up to the logit difference). */
+/** Live on the demo model, by layer: the repeat's logit comes from layer 1's attention (its induction head); the check adds the bars up to the logit difference. */
 export const Default: Story = {};
 
-/** One bar per head, with each layer's attention bias and MLP; click a head row to select it. */
+/** One bar per head, with each layer's attention bias and MLP, largest first: the induction head L1H0 leads. Click a head row to select it. */
 export const ByHead: Story = { name: 'By head', args: { by: 'head', order: 'sorted' } };
 
 /** Without a wrong token: the bars explain the answer's own logit. */

@@ -28,7 +28,7 @@ const meta: Meta<Args> = {
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Live on the demo model (random weights, so the guesses are noise; with GPT-2, " Paris" takes over in the late layers). */
+/** Live on the demo model (its planted heads know no facts, so the guesses are noise; with GPT-2, " Paris" takes over in the late layers). */
 export const Default: Story = {};
 
 /** Only the last position, as for a long text. */

@@ -31,7 +31,7 @@ const meta: Meta<Args> = {
 export default meta;
 type Story = StoryObj<Args>;
 
-/** Part-of-speech probes trained in the page on the demo model's 3 residual layers (random weights: expect little above the control). */
+/** Part-of-speech probes trained on the demo model's 3 residual layers (its residual stream holds token identities, not grammar: expect little above the control). */
 export const Default: Story = {};
 
 /** Labelled sentences of the page's own, given as a property (or a JSON child, or `src`). */
