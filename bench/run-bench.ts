@@ -17,6 +17,8 @@ const only = process.argv
   .split(',');
 const wanted = (part: string) => !only || only.includes(part);
 const REPEATS = quick ? 3 : 7;
+/** `BENCH_PORT=…` when 8765 is taken (say, by `npm start`). */
+const PORT = Number(process.env.BENCH_PORT ?? 8765);
 
 /**
  * Only the page asked for with ?isolated, and what it loads (its modules and onnxruntime's worker
@@ -34,7 +36,7 @@ const server = await startDevServer({
   config: {
     rootDir: '.',
     hostname: '127.0.0.1',
-    port: 8765,
+    port: PORT,
     nodeResolve: { exportConditions: ['browser', 'production'] },
     plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
     middleware: [isolateOnRequest as never, rawFiles, typescriptWorkers],
@@ -51,7 +53,7 @@ async function openPage(query = '', on: Browser = browser): Promise<Page> {
   page.setDefaultTimeout(1_800_000);
   page.on('pageerror', (error) => console.error('page error:', error));
   page.on('console', (message) => message.type() === 'error' && console.error('page:', message.text()));
-  await page.goto(`http://127.0.0.1:8765/bench/bench.html${query}`);
+  await page.goto(`http://127.0.0.1:${PORT}/bench/bench.html${query}`);
   await page.waitForFunction(() => document.title === 'ready', { timeout: 60_000 });
   return page;
 }
@@ -212,7 +214,7 @@ try {
   if (wanted('cached')) {
     const visit = async () => {
       const page = await browser.newPage();
-      await page.goto('http://127.0.0.1:8765/bench/first-figure.html');
+      await page.goto(`http://127.0.0.1:${PORT}/bench/first-figure.html`);
       const handle = await page.waitForFunction(() => (globalThis as unknown as { firstFigure?: number | string }).firstFigure, { timeout: 600_000 });
       const value = await handle.jsonValue();
       const inWorker = page.workers().some((w) => w.url().endsWith('/dist/transformer-xray.worker.js'));

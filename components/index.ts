@@ -4,3 +4,6 @@ export * from './attention-heatmap.js';
 export * from './head-grid.js';
 export * from './logit-lens-table.js';
 export * from './probe-chart.js';
+export * from './head-ablation.js';
+export * from './activation-patching.js';
+export * from './logit-attribution.js';

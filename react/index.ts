@@ -6,6 +6,9 @@ import { AttentionHeatmap as AttentionHeatmapElement } from '../components/atten
 import { HeadGrid as HeadGridElement } from '../components/head-grid.js';
 import { LogitLensTable as LogitLensTableElement } from '../components/logit-lens-table.js';
 import { ProbeChart as ProbeChartElement } from '../components/probe-chart.js';
+import { HeadAblation as HeadAblationElement } from '../components/head-ablation.js';
+import { ActivationPatching as ActivationPatchingElement } from '../components/activation-patching.js';
+import { LogitAttribution as LogitAttributionElement } from '../components/logit-attribution.js';
 import type { XrayEventMap } from '../src/types.js';
 import { XrayModel as XrayModelElement } from '../components/xray-model.js';
 
@@ -48,6 +51,30 @@ export const ProbeChart = createComponent({
   tagName: 'probe-chart',
   elementClass: ProbeChartElement,
   events: { ...figureEvents, onTrainProgress: event('train-progress') },
+});
+
+/** `<head-ablation>`: each head ablated in turn; the next token before and after. */
+export const HeadAblation = createComponent({
+  react: React,
+  tagName: 'head-ablation',
+  elementClass: HeadAblationElement,
+  events: { ...figureEvents, onHeadSelect: event('head-select') },
+});
+
+/** `<activation-patching>`: how much of the clean answer each patched activation restores. */
+export const ActivationPatching = createComponent({
+  react: React,
+  tagName: 'activation-patching',
+  elementClass: ActivationPatchingElement,
+  events: { ...figureEvents, onHeadSelect: event('head-select'), onTokenHover: event('token-hover') },
+});
+
+/** `<logit-attribution>`: direct logit attribution as bars that add up to the logit difference. */
+export const LogitAttribution = createComponent({
+  react: React,
+  tagName: 'logit-attribution',
+  elementClass: LogitAttributionElement,
+  events: { ...figureEvents, onHeadSelect: event('head-select') },
 });
 
 export type { XrayEventMap };

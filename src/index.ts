@@ -1,7 +1,9 @@
 // The library's core: everything but the elements. Importing it registers nothing. Every public
 // type is exported from here (and again from the package root).
-export { ModelController, DEFAULT_MODEL, type ControllerOptions, type ProbeOptions } from './controller.js';
-export { ModelRun } from './model-run.js';
+export { ModelController, DEFAULT_MODEL, type ControllerOptions, type PatchOptions, type ProbeOptions } from './controller.js';
+export { ModelRun, type AblationScanOptions } from './model-run.js';
+export type { Attribution, PatchRequest, PatchResult, TokenRef } from './engine.js';
+export { PATCH_HOOKS, type PatchHook } from './gpt2-graph.js';
 export type * from './types.js';
 export { XrayError, type XrayErrorCode } from './errors.js';
 export { configure, type Settings } from './settings.js';

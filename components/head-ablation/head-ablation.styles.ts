@@ -1,21 +1,7 @@
-// Styles of <head-ablation>: the map of heads, its diverging legend, and the before/after bars;
-// the negative stop of the diverging scale as <activation-patching> has it.
+// Styles of <head-ablation>: the map of heads, its diverging legend, and the before/after bars.
 import { css } from 'lit';
 
 export const headAblationStyles = css`
-  :host {
-    --_scale-negative: var(--xray-scale-negative, #b2182b);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_scale-negative: var(--xray-scale-negative, #a371f7);
-    }
-  }
-  @media (forced-colors: active) {
-    :host {
-      --_scale-negative: LinkText;
-    }
-  }
   .header {
     display: flex;
     align-items: baseline;

@@ -16,7 +16,7 @@ import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { themeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
-import { divergingColours, divergingScale, type DivergingColours } from './diverging-scale.js';
+import { divergingColours, divergingScale, type DivergingColours } from '../shared/diverging-scale.js';
 import {
   ablationRecord,
   checkHeads,

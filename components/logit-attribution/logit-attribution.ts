@@ -94,15 +94,6 @@ export class LogitAttribution extends XrayFigure<LogitAttributionData> {
   static override styles = [
     ...XrayFigure.styles,
     css`
-      /* The diverging pair of <activation-patching>: the theme's high stop, and a second hue below zero. */
-      :host {
-        --_scale-negative: var(--xray-scale-negative, #b2182b);
-      }
-      @media (prefers-color-scheme: dark) {
-        :host {
-          --_scale-negative: var(--xray-scale-negative, #a371f7);
-        }
-      }
       .header {
         display: flex;
         flex-wrap: wrap;
@@ -265,11 +256,6 @@ export class LogitAttribution extends XrayFigure<LogitAttributionData> {
       }
       .check.mismatch {
         color: var(--_error);
-      }
-      @media (forced-colors: active) {
-        :host {
-          --_scale-negative: LinkText;
-        }
       }
     `,
   ];

@@ -12,6 +12,7 @@ export const figureStyles = css`
     --_border: var(--xray-border, #d0d7de);
     --_scale-low: var(--xray-scale-low, #f7fbff);
     --_scale-high: var(--xray-scale-high, #08306b);
+    --_scale-negative: var(--xray-scale-negative, #b2182b); /* below the reference of a diverging scale */
     --_masked: var(--xray-masked, #e4ddd0); /* warm grey: no value of the blue scale looks like it */
     display: block;
     position: relative;
@@ -30,6 +31,7 @@ export const figureStyles = css`
       --_border: var(--xray-border, #30363d);
       --_scale-low: var(--xray-scale-low, #0d1117);
       --_scale-high: var(--xray-scale-high, #ffd33d);
+      --_scale-negative: var(--xray-scale-negative, #a371f7);
       --_masked: var(--xray-masked, #2d333b);
     }
   }
@@ -104,6 +106,7 @@ export const figureStyles = css`
       --_border: CanvasText;
       --_scale-low: Canvas;
       --_scale-high: CanvasText;
+      --_scale-negative: LinkText;
       --_masked: GrayText;
     }
   }

@@ -4,7 +4,7 @@
 // changes either way look equally strong.
 import { interpolateRgb, piecewise } from 'd3-interpolate';
 import { scaleDiverging, type ScaleDiverging } from 'd3-scale';
-import { themeColours } from '../shared/theme.js';
+import { themeColours } from './theme.js';
 
 export interface DivergingColours {
   negative: string;
