@@ -200,8 +200,7 @@ export class Engine {
       const measure = (logits: Float32Array, row: number) => logitMetric(logits.subarray(row * config.vocabSize, (row + 1) * config.vocabSize), answer, wrong);
       const [clean] = await this.lastLogits([ids], { heads: [], mode: metric.mode });
       const values = new Float32Array(heads.length);
-      // Batches of a bounded size: every item materialises the whole instrumented pass.
-      const perBatch = Math.max(1, Math.min(144, Math.floor(2 ** 28 / (4 * (2 * config.nLayer + 1) * ids.length * config.dModel))));
+      const perBatch = sweepBatch(config, ids.length);
       for (let start = 0; start < heads.length; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'The ablation scan was stopped.');
         const chunk = heads.slice(start, start + perBatch);
@@ -273,7 +272,7 @@ export class Engine {
         return (l * H + h) * T + t;
       };
       const values = new Float32Array(cells);
-      const perBatch = Math.max(1, Math.min(144, Math.floor(2 ** 28 / (4 * (2 * L + 1) * T * D))));
+      const perBatch = sweepBatch(config, T);
       for (let start = 0; start < cells; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'Patching was stopped.');
         const batch = Math.min(perBatch, cells - start);
@@ -667,6 +666,14 @@ function ownSlice(data: Float32Array, b: number, batch: number): Float32Array {
   const size = data.length / batch;
   const owns = batch === 1 && data.byteOffset === 0 && data.buffer instanceof ArrayBuffer && data.buffer.byteLength === data.byteLength;
   return owns ? data : data.slice(b * size, (b + 1) * size);
+}
+
+/**
+ * How many interventions one pass of a sweep batches: 32 (16 and 144 were slower, `npm run bench
+ * --only=interventions`), fewer when every item's whole instrumented pass would pass 64 MB.
+ */
+function sweepBatch({ nLayer, dModel }: ModelConfig, tokens: number): number {
+  return Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * nLayer + 1) * tokens * dModel))));
 }
 
 /** logit[answer] − logit[wrong], or P(answer) (a log-sum-exp softmax) without `wrong`. */
