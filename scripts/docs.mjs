@@ -15,9 +15,10 @@ const DATA_SECTIONS = {
   'head-grid': '#attention',
   'logit-lens-table': '#logit-lens',
   'probe-chart': '#probe-results',
-  'head-ablation': '#head-ablation',
-  'activation-patching': '#activation-patching',
-  'logit-attribution': '#logit-attribution',
+  // Not '#head-ablation': that is the element's own heading above ("### `<head-ablation>`" has the same slug).
+  'head-ablation': '#head-ablation-results',
+  'activation-patching': '#activation-patching-results',
+  'logit-attribution': '#logit-attribution-results',
 };
 
 const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
@@ -30,6 +31,8 @@ const typeOf = (type) => {
   const text = (type?.text ?? '').replace(/ \| undefined$/, '');
   return code(TYPES[text] ?? text);
 };
+/** A field's type, or the class it is initialised with (`selection = new SelectionHub()`) when none is written. */
+const fieldType = (m) => typeOf(m.type) || code(/^new (\w+)\(/.exec(m.default ?? '')?.[1]);
 const defaultOf = (value) => code(TYPES[value] ?? value);
 /** An attribute's type, or `string` when it has none written but a string default. */
 const attributeType = (a) => typeOf(a.type) || (/^'/.test(TYPES[a.default] ?? a.default ?? '') ? code('string') : '');
@@ -46,17 +49,19 @@ function describe(element) {
   // The typed event overloads of XrayFigure are the DOM's own methods, documented under Events.
   const methods = members.filter((m) => m.kind === 'method' && !m.privacy && !m.static && !['addEventListener', 'removeEventListener'].includes(m.name));
   const dataLink = DATA_SECTIONS[element.tagName];
-  const fieldNote = (m) => cell(dataLink ? m.description?.replace('see the README for the schema', `see [Data mode](${dataLink})`) : m.description);
+  // The JSDoc points at this file by name ("the schema is in docs/elements.md"); here that becomes a link to the element's own section.
+  const linked = (text) => (dataLink && text ? text.replace(/docs\/elements\.md/g, `[Data mode](${dataLink})`) : text);
+  const fieldNote = (m) => cell(linked(m.description));
   return [
     `### \`<${element.tagName}>\``,
-    element.description ?? '',
+    linked(element.description) ?? '',
     table(
       ['Attribute', 'Property', 'Type', 'Default', 'Description'],
       (element.attributes ?? []).map((a) => [code(a.name), code(a.fieldName), attributeType(a), defaultOf(a.default), cell(a.description)]),
     ),
     table(
       ['Property (no attribute)', 'Type', 'Description'],
-      fields.map((m) => [code(m.name) + (m.readonly ? ' (read-only)' : ''), m.name === 'data' ? 'object' : typeOf(m.type), fieldNote(m)]),
+      fields.map((m) => [code(m.name) + (m.readonly ? ' (read-only)' : ''), m.name === 'data' ? 'object' : fieldType(m), fieldNote(m)]),
     ),
     table(
       ['Method', 'Returns', 'Description'],
