@@ -196,9 +196,12 @@ export class ModelController extends EventTarget {
   async patch(options: PatchOptions): Promise<PatchResult> {
     const { clean, corrupted, answer, wrong, hook, byPosition, prependBos, signal, onProgress = () => undefined } = options;
     if (!PATCH_HOOKS.includes(hook)) throw new XrayError('bad-option', `Unknown hook "${hook}" to patch: use one of ${PATCH_HOOKS.join(', ')}.`);
+    if (byPosition && hook !== 'z') throw new XrayError('bad-option', `byPosition splits the heads' z by position; ${hook} is already by position.`);
     if ([clean, corrupted].some((text) => typeof text !== 'string' || text.length === 0)) throw new XrayError('empty-text', 'Patching needs a clean and a corrupted prompt.');
+    if (answer === undefined || wrong === undefined) throw new XrayError('bad-option', 'Patching measures logit[answer] − logit[wrong]: give both tokens.');
     const request = { clean, corrupted, answer, wrong, hook, byPosition, prependBos };
-    return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.patchScan(id, request, engine.callback(onProgress)))).join(signal);
+    const engine = await this.engine();
+    return this.job(engine, signal, (id) => engine.api.patchScan(id, request, engine.callback(onProgress)));
   }
 
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
@@ -315,13 +318,14 @@ export class ModelController extends EventTarget {
       hook: (name) => api.hook(data.id, name),
       ablated: async (ids, intervention, signal) => {
         original();
-        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, intervention, topK), topK, intervention), signal);
+        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, data.truncated, intervention, topK), topK, intervention), signal);
       },
       attribution: (ids, metric, by, signal) => counted((engine) => engine.attribution(ids, metric, by, ablation), signal),
       metric: (ids, metric, signal) => counted((engine) => engine.metric(ids, metric, ablation), signal),
       ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
         original();
-        return this.queue.add((engine) => this.job(engine, signal, (id) => engine.api.ablationScan(id, ids, heads, { answer, wrong, mode }, engine.callback(onProgress)))).join(signal);
+        const engine = await this.engine();
+        return this.job(engine, signal, (id) => engine.api.ablationScan(id, ids, heads, { answer, wrong, mode }, engine.callback(onProgress)));
       },
       release,
     });
@@ -330,14 +334,26 @@ export class ModelController extends EventTarget {
     return run;
   }
 
-  /** A long engine job with an id that the signal cancels between its steps. */
+  /**
+   * A long engine job (a probe, a sweep) with an id. Its passes take their turns in the engine's
+   * queue between other runs', so figures stay live meanwhile. An abort rejects at once and stops
+   * the engine's job between its steps.
+   */
   private async job<T>(engine: EngineHandle, signal: AbortSignal | undefined, work: (id: number) => Promise<T>): Promise<T> {
     if (signal?.aborted) throw new XrayError('aborted', 'The job was aborted.');
     const id = this.nextJobId++;
-    const cancel = () => void engine.api.cancel(id).catch(() => undefined);
+    let cancel = () => undefined as void;
+    const aborted = new Promise<never>((_, reject) => {
+      cancel = () => {
+        void engine.api.cancel(id).catch(() => undefined);
+        reject(new XrayError('aborted', 'The job was aborted.'));
+      };
+    });
     signal?.addEventListener('abort', cancel, { once: true });
+    const working = work(id);
+    working.catch(() => undefined); // after an abort, its own rejection is no one's
     try {
-      return await work(id);
+      return await Promise.race([working, aborted]);
     } finally {
       signal?.removeEventListener('abort', cancel);
     }

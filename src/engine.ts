@@ -3,7 +3,7 @@
 // arrays, so the same object serves both sides of a worker boundary.
 import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
-import { checkIndex, errorText, XrayError } from './errors.js';
+import { errorText, XrayError } from './errors.js';
 import { buildGpt2Graph, GraphOutput, type PatchHook } from './gpt2-graph.js';
 import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
 import { fetchInto, fetchJson } from './model-files.js';
@@ -71,9 +71,9 @@ export interface PatchResult {
   data: Float32Array;
   cleanTokens: string[];
   corruptedTokens: string[];
-  /** The logit differences of the two prompts. */
-  clean: number;
-  corrupted: number;
+  /** The logit differences of the two prompts, logit[answer] − logit[wrong]. */
+  cleanDifference: number;
+  corruptedDifference: number;
 }
 
 /** Direct logit attribution: one value per component, summing to `total`. */
@@ -129,6 +129,9 @@ interface KeptRun {
 }
 
 export class Engine {
+  /** 32: 16 and 144 were slower (`npm run bench -- --only=interventions`). Tests lower it to see a sweep's steps. */
+  static maxSweepBatch = 32;
+
   private loading: Promise<LoadedModel> | undefined;
   private session: ort.InferenceSession | undefined;
   private tokenizer: Gpt2Tokenizer | undefined;
@@ -181,9 +184,9 @@ export class Engine {
   }
 
   /** The run of these ids with heads ablated: a whole run, as `run` gives, of the intervened model. */
-  async ablated(ids: number[], ablation: Ablation, topK: number): Promise<RunData> {
+  async ablated(ids: number[], truncated: boolean, ablation: Ablation, topK: number): Promise<RunData> {
     await this.ready();
-    const [run] = await this.pass([{ ids, truncated: false }], topK, ablation);
+    const [run] = await this.pass([{ ids, truncated }], topK, ablation);
     return run;
   }
 
@@ -289,7 +292,7 @@ export class Engine {
         for (let i = 0; i < batch; i++) values[start + i] = (difference(logits, i) - corruptedDiff) / (cleanDiff - corruptedDiff);
         await onProgress(start + batch, cells);
       }
-      return { dims, data: values, cleanTokens: tokensOf(clean), corruptedTokens: tokensOf(corrupted), clean: cleanDiff, corrupted: corruptedDiff };
+      return { dims, data: values, cleanTokens: tokensOf(clean), corruptedTokens: tokensOf(corrupted), cleanDifference: cleanDiff, corruptedDifference: corruptedDiff };
     } finally {
       this.jobs.delete(jobId);
     }
@@ -397,9 +400,10 @@ export class Engine {
   tokenId(ref: TokenRef, what = 'token'): number {
     const { vocabSize } = this.config!;
     if (typeof ref === 'number') {
-      checkIndex(what, ref, vocabSize);
+      if (!Number.isInteger(ref) || ref < 0 || ref >= vocabSize) throw new XrayError('out-of-range', `The ${what} token id ${ref} is out of range: this model's ids are 0 to ${vocabSize - 1}.`);
       return ref;
     }
+    if (typeof ref !== 'string') throw new XrayError('bad-option', `The ${what} must be a token's text or id, not ${String(ref)}.`);
     const ids = this.tokenizer!.encode(ref);
     if (ids.length !== 1) {
       const parts = ids.map((id) => JSON.stringify(this.tokenizer!.tokenText(id))).join(' + ');
@@ -669,11 +673,13 @@ function ownSlice(data: Float32Array, b: number, batch: number): Float32Array {
 }
 
 /**
- * How many interventions one pass of a sweep batches: 32 (16 and 144 were slower, `npm run bench
- * --only=interventions`), fewer when every item's whole instrumented pass would pass 64 MB.
+ * How many interventions one pass of a sweep batches: up to `Engine.maxSweepBatch`, fewer when the
+ * outputs every item's instrumented pass keeps (residual stream, attn_out and mlp_out, the
+ * patterns) would pass 256 MB.
  */
-function sweepBatch({ nLayer, dModel }: ModelConfig, tokens: number): number {
-  return Math.max(1, Math.min(32, Math.floor(2 ** 26 / (4 * (2 * nLayer + 1) * tokens * dModel))));
+function sweepBatch({ nLayer: L, nHead: H, dModel: D }: ModelConfig, T: number): number {
+  const bytesPerItem = 4 * ((3 * L + 1) * T * D + L * H * T * T);
+  return Math.max(1, Math.min(Engine.maxSweepBatch, Math.floor(2 ** 28 / bytesPerItem)));
 }
 
 /** logit[answer] − logit[wrong], or P(answer) (a log-sum-exp softmax) without `wrong`. */

@@ -68,6 +68,7 @@ export class ModelRun {
   private allHeads: Promise<{ z: Float32Array; result: Float32Array }> | undefined;
   private released = false;
 
+  /** @internal Runs are made by `ModelController.run`. */
   constructor(text: string, data: RunData, config: ModelConfig, backend: RunBackend) {
     this.text = text;
     this.data = data;
@@ -188,6 +189,7 @@ export class ModelRun {
   /**
    * The metric with each head ablated alone, `[nLayer, nHead]`, and `clean` without ablation: the
    * logit difference logit[answer] − logit[wrong] at `position`, or P(answer) when no `wrong` is given.
+   * The model sees only the tokens up to `position`, so a `mean` ablation there averages over those.
    */
   async ablationScan(options: AblationScanOptions): Promise<{ dims: [number, number]; data: Float32Array; clean: number }> {
     const { nLayer, nHead } = this.config;
@@ -202,7 +204,8 @@ export class ModelRun {
   /**
    * Direct logit attribution at `position` (default: the last): each component's output through the
    * final layer norm with this run's own scale (`ln_final.hook_scale`), dotted with W_U[answer] −
-   * W_U[wrong] (W_U[answer] without `wrong`). Labels as TransformerLens's decompose_resid
+   * W_U[wrong] (W_U[answer] without `wrong`: the answer's logit, not its probability as in
+   * `ablationScan` and `metric`, since a probability does not decompose into a sum). Labels as TransformerLens's decompose_resid
    * (`embed`, `pos_embed`, `0_attn_out`, `0_mlp_out`, …) or, by head, stack_head_results (`L0H0`, …,
    * with `0_attn_bias` and `0_mlp_out` rows), then `ln_final_bias`: `values` sum to `total`, the run's
    * logit difference. Costs one extra pass.

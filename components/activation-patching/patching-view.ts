@@ -60,7 +60,7 @@ const TITLES: Record<PatchHook, string> = {
 };
 
 export function viewFromResult(result: PatchResult, hook: PatchHook, answer: TokenRef, wrong: TokenRef): PatchView {
-  const { cleanTokens, corruptedTokens, data, clean, corrupted } = result;
+  const { cleanTokens, corruptedTokens, data, cleanDifference: clean, corruptedDifference: corrupted } = result;
   return {
     hook,
     rows: result.dims[0],

@@ -1,5 +1,5 @@
 // The diverging colour scale of an effect measured against a reference value (for ablation, the
-// clean metric), as <activation-patching> and <logit-attribution> colour theirs: the theme's low stop
+// clean metric; for patching, the corrupted run's 0), as <head-ablation> and <activation-patching> colour theirs: the theme's low stop
 // at the reference, its high stop above it, `--xray-scale-negative` below it; symmetric, so equal
 // changes either way look equally strong.
 import { interpolateRgb, piecewise } from 'd3-interpolate';

@@ -79,9 +79,9 @@ describe('<activation-patching> on the planted model', () => {
     // The logit differences the figure states are the controller's own.
     const result = await ModelController.shared({ model: planted, device: 'wasm' }).patch({ clean: CLEAN, corrupted: CORRUPTED, answer: ' silver', wrong: ' bridge', hook: 'resid_pre' });
     const signed = (v: number) => (v < 0 ? `−${(-v).toFixed(2)}` : v.toFixed(2));
-    expect(result.clean).to.be.above(result.corrupted);
+    expect(result.cleanDifference).to.be.above(result.corruptedDifference);
     expect(chart.summary()[0]).to.equal(
-      `logit(“ silver”) − logit(“ bridge”) at the last position: clean ${signed(result.clean)}, corrupted ${signed(result.corrupted)}. Each cell is (patched − corrupted) / (clean − corrupted): 0 = corrupted, 1 = clean.`,
+      `logit(“ silver”) − logit(“ bridge”) at the last position: clean ${signed(result.cleanDifference)}, corrupted ${signed(result.corruptedDifference)}. Each cell is (patched − corrupted) / (clean − corrupted): 0 = corrupted, 1 = clean.`,
     );
     expect(chart.summary()[1]).to.equal('The prompts differ at position 7 (“ silver” → “ bridge”), clean → corrupted.');
     expect(chart.cellValue(0, DIFFERS)).to.equal(Number(result.data[DIFFERS].toFixed(2)));

@@ -5,9 +5,10 @@
 import { expect } from '@open-wc/testing';
 import { HEAD_SCORES, rankHeads } from '../../src/analysis/head-scores.js';
 import { ModelController } from '../../src/controller.js';
+import { Engine } from '../../src/engine.js';
 import type { XrayError } from '../../src/errors.js';
 import type { ModelRun } from '../../src/model-run.js';
-import { fixture } from './support.js';
+import { fixture, maxAbsDiff } from './support.js';
 
 const PREVIOUS_TOKEN = { layer: 0, head: 0 };
 const INDUCTION = { layer: 1, head: 0 };
@@ -111,6 +112,35 @@ describe('interventions on the planted model', () => {
     heads.data.forEach((value, i) => i !== 4 && expect(Math.abs(value), `head ${i}`).to.be.below(0.05));
     const error = await rejection(controller.patch({ ...patch, corrupted: 'A shorter prompt', hook: 'z' }));
     expect(error?.message).to.match(/clean has 15 tokens .* corrupted 3 \("A" " shorter" " prompt"\)/);
+  });
+
+  it('stops a sweep between its batches when its signal aborts, and the figures stay live meanwhile', async () => {
+    const inPage = new ModelController({ model: fixture('planted'), device: 'wasm', worker: false });
+    const limit = Engine.maxSweepBatch;
+    Engine.maxSweepBatch = 2; // 8 heads: four batches
+    try {
+      const target = await inPage.run(TEXT);
+      const stop = new AbortController();
+      const reports: number[] = [];
+      const scan = target.ablationScan({ answer: ANSWER, signal: stop.signal, onProgress: (done) => (reports.push(done), stop.abort()) });
+      expect((await rejection(scan))?.code).to.equal('aborted');
+      // The engine saw the abort after the first batch: one more batch at most may have been under way.
+      expect((await inPage.run('Another text runs at once')).tokens.join('')).to.equal('Another text runs at once');
+      expect(reports.length).to.be.below(3);
+      expect(reports[0]).to.equal(2);
+      // In batches of two, each head's value lands in its own cell, as in one batch.
+      const inBatches = await target.ablationScan({ answer: ANSWER });
+      expect(maxAbsDiff(inBatches.data, (await run.ablationScan({ answer: ANSWER })).data)).to.be.below(1e-5);
+    } finally {
+      Engine.maxSweepBatch = limit;
+      inPage.dispose();
+    }
+  });
+
+  it('keeps the truncated flag of an ablated run', async () => {
+    const long = await new ModelController({ model: fixture('tiny-bf16'), device: 'wasm' }).run('word '.repeat(100));
+    expect(long.truncated).to.be.true;
+    expect((await long.ablate([{ layer: 0, head: 0 }])).truncated).to.be.true;
   });
 
   it('names a token that is not one token, and stops a scan whose signal aborts', async () => {
