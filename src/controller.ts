@@ -18,7 +18,7 @@ const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
 const RUN_CACHE_SIZE = 16;
 const RUN_CACHE_BYTES = 1 << 30;
 /** How many next tokens every run keeps, so `nextToken(k)` is synchronous for k up to this. */
-const DEFAULT_TOP_K = 50;
+export const DEFAULT_TOP_K = 50;
 
 export interface ControllerOptions {
   /** A Hub repo id or a folder URL/path; defaults to `openai-community/gpt2`. */

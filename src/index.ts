@@ -1,6 +1,6 @@
 // The library's core: everything but the elements. Importing it registers nothing. Every public
 // type is exported from here (and again from the package root).
-export { ModelController, DEFAULT_MODEL, type ControllerOptions, type PatchOptions, type ProbeOptions } from './controller.js';
+export { ModelController, DEFAULT_MODEL, DEFAULT_TOP_K, type ControllerOptions, type PatchOptions, type ProbeOptions } from './controller.js';
 export { ModelRun, type AblationScanOptions } from './model-run.js';
 export type { Attribution, PatchRequest, PatchResult, TokenRef } from './engine.js';
 export { PATCH_HOOKS, type PatchHook } from './gpt2-graph.js';

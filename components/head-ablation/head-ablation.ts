@@ -8,6 +8,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { TokenRef } from '../../src/engine.js';
+import { DEFAULT_TOP_K } from '../../src/controller.js';
 import { XrayError } from '../../src/errors.js';
 import type { ModelRun } from '../../src/model-run.js';
 import type { HeadRef } from '../../src/selection.js';
@@ -37,8 +38,6 @@ import {
 import { ablationSvg, type ComparisonPicture, type MapPicture } from './head-ablation-svg.js';
 import { headAblationStyles } from './head-ablation.styles.js';
 
-/** The next tokens a run keeps (the controller's default `topK`): the answer's rank is looked up among them. */
-const KEPT_TOKENS = 50;
 /** Room for the layer labels left of the map, and the head labels above it, in CSS pixels. */
 const GUTTER = 36;
 const LABEL_HEIGHT = 20;
@@ -194,15 +193,15 @@ export class HeadAblation extends XrayFigure<AblationData> {
   /** The distributions before and after ablating the subject: the `heads` set, else the selected head. */
   private readonly comparisonTask = new Task(this, {
     args: () => [this.readySource, this.subject(), this.mode] as const,
-    task: async ([source, subject, mode]): Promise<Comparison | typeof initialState> => {
+    task: async ([source, subject, mode], { signal }): Promise<Comparison | typeof initialState> => {
       if (!source || !subject) return initialState;
       const heads = parseHeads(subject);
       if (source.nLayer !== undefined) checkHeads(heads, source.nLayer, source.nHead!);
       if (source.record) return { heads, before: source.record.before, after: source.record.after.get(headsKey(heads)) };
       const run = source.run!;
-      const ablated = await run.ablate(heads, { mode });
+      const ablated = await run.ablate(heads, { mode, signal });
       try {
-        return { heads, before: run.nextToken(KEPT_TOKENS), after: ablated.nextToken(KEPT_TOKENS) };
+        return { heads, before: run.nextToken(run.keptTokens), after: ablated.nextToken(ablated.keptTokens) };
       } finally {
         ablated.dispose(); // not memoised: nothing else will read what the worker keeps of it
       }
@@ -228,8 +227,8 @@ export class HeadAblation extends XrayFigure<AblationData> {
     super.willUpdate(changed);
     this.diverging = divergingColours(this);
     if (changed.has('topK')) {
-      const valid = Number.isInteger(this.topK) && this.topK >= 1 && this.topK <= KEPT_TOKENS;
-      this.optionError = valid ? undefined : new XrayError('bad-option', `top-k must be a whole number from 1 to ${KEPT_TOKENS}; it is "${this.topK}".`);
+      const valid = Number.isInteger(this.topK) && this.topK >= 1 && this.topK <= DEFAULT_TOP_K;
+      this.optionError = valid ? undefined : new XrayError('bad-option', `top-k must be a whole number from 1 to ${DEFAULT_TOP_K}; it is "${this.topK}".`);
       if (this.optionError) this.announceError(this.optionError);
     }
   }

@@ -291,7 +291,7 @@ export class LogitAttribution extends XrayFigure<LogitAttributionData> {
       if (answer === undefined || answer === '') return initialState;
       const run = await this.runModel(text, signal);
       const wrongRef = wrong === '' ? undefined : wrong;
-      const attribution = await run.logitAttribution({ answer, wrong: wrongRef, position, by });
+      const attribution = await run.logitAttribution({ answer, wrong: wrongRef, position, by, signal });
       return {
         ...attribution,
         tokens: run.tokens,

@@ -223,7 +223,13 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     const byPosition = await controller.patch({ clean, corrupted, answer, wrong, hook: 'z', byPosition: true });
     expect(byPosition.dims).to.deep.equal([L, T, H]);
     const cell = (i: number) => ({ hook: 'z' as const, layer: Math.floor(i / (T * H)), position: Math.floor(i / H) % T, head: i % H, from });
-    expect(maxAbsDiff(byPosition.data, Array.from({ length: L * T * H }, (_, i) => restored(cell(i)))), 'z by position').to.be.below(1e-3);
+    expect(
+      maxAbsDiff(
+        byPosition.data,
+        Array.from({ length: L * T * H }, (_, i) => restored(cell(i))),
+      ),
+      'z by position',
+    ).to.be.below(1e-3);
   });
 
   it('reads the logit lens of every layer and position against the reference', async () => {
