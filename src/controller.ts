@@ -314,7 +314,7 @@ export class ModelController extends EventTarget {
     const release = () => void api.release([data.id]).catch(() => undefined);
     const run = new ModelRun(text, data, this.loadedConfig!, {
       lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k, ablation)),
-      headVectors: (ids, heads) => counted((engine) => engine.headVectors(ids, heads, ablation)),
+      headVectors: (ids, zHeads, resultHeads) => counted((engine) => engine.headVectors(ids, zHeads, resultHeads, ablation)),
       hook: (name) => api.hook(data.id, name),
       ablated: async (ids, intervention, signal) => {
         original();

@@ -420,10 +420,10 @@ export class Engine {
     return layers.map((_, l) => positions.map((_, p) => this.topTokens(probs, top, (l * positions.length + p) * k, k)));
   }
 
-  /** `hook_z` ([k, T, dHead]) and `hook_result` ([k, T, D]) of flat heads `layer * nHead + head`. */
-  async headVectors(ids: number[], heads: number[], ablation?: Ablation): Promise<{ z: Float32Array; result: Float32Array }> {
+  /** `hook_z` ([k, T, dHead]) of the flat heads `layer * nHead + head` in `zHeads`, and `hook_result` ([r, T, D]) of those in `resultHeads`. */
+  async headVectors(ids: number[], zHeads: number[], resultHeads: number[], ablation?: Ablation): Promise<{ z: Float32Array; result: Float32Array }> {
     await this.ready();
-    const out = await this.forward([ids], { heads, ablation });
+    const out = await this.forward([ids], { heads: zHeads, resultHeads, ablation });
     const [z, result] = (await take(out, [GraphOutput.z, GraphOutput.result])) as [Float32Array, Float32Array];
     return { z, result };
   }

@@ -13,7 +13,8 @@ export const GraphInput = {
   ids: 'input_ids', // int64 [batch, tokens]
   lensLayers: 'lens_layers', // int64 [n]: residual layers 0..L to read through ln_f and the unembedding
   lensPositions: 'lens_positions', // int64 [m]: positions to run the lens on
-  heads: 'head_index', // int64 [k]: flat heads layer*nHead+head whose hook_z / hook_result to return
+  heads: 'head_index', // int64 [k]: flat heads layer*nHead+head whose hook_z to return
+  resultHeads: 'result_index', // int64 [r]: flat heads whose hook_result to return
   topK: 'top_k', // int64 [1]: how many tokens the next-token and lens top-k return
   // float [b, L, h] with b ∈ {1, batch}, h ∈ {1, H}: 1 where a head's hook_z is replaced, 0 where kept.
   // Fed as [1, L, 1] zeros when nothing is ablated: z - 0·(…) is z exactly.
@@ -137,7 +138,8 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(stack(mlpOuts), { name: GraphOutput.mlpOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
   g.output(lnFinalScale(g, resid, layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
 
-  // Per-head vectors of the heads in head_index: all heads concatenated on the head axis, so that
+  // Per-head vectors of the heads in head_index (z) and result_index (hook_result, which costs D/dHead
+  // times as much): all heads concatenated on the head axis, so that
   // flat index layer*H+head picks one, and W_O split per head the same way (folded at load). W_O
   // per head is a second initializer over c_proj's bytes, shaped [H, dHead, D]: onnxruntime then
   // reads each initializer once (a Reshape of c_proj's own would read it twice; see ExternalFile).
@@ -148,10 +150,11 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     weights.blocks.map((block, l) => weight(`h.${l}.attn.c_proj.weight_per_head`, block.attnProj.weight, [H, dHead, D])),
     { axis: 0 },
   ); // [L·H, dHead, D]
-  const zSelected = g.op('Gather', [zAll, heads], { axis: 1 }); // [B, k, T, dHead]
-  const woSelected = g.op('Gather', [woAll, heads], { axis: 0 }); // [k, dHead, D]
-  g.output(zSelected, { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
-  g.output(g.op('MatMul', [zSelected, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', D] });
+  const resultHeads = g.input({ name: GraphInput.resultHeads, type: DataType.INT64, dims: ['r'] });
+  g.output(g.op('Gather', [zAll, heads], { axis: 1 }), { name: GraphOutput.z, type: DataType.FLOAT, dims: ['batch', 'k', 'tokens', dHead] });
+  const zForResults = g.op('Gather', [zAll, resultHeads], { axis: 1 }); // [B, r, T, dHead]
+  const woSelected = g.op('Gather', [woAll, resultHeads], { axis: 0 }); // [r, dHead, D]
+  g.output(g.op('MatMul', [zForResults, woSelected]), { name: GraphOutput.result, type: DataType.FLOAT, dims: ['batch', 'r', 'tokens', D] });
 
   // For direct logit attribution: every head's hook_result at the chosen positions only, and the
   // unembedding rows of the chosen tokens (wte's, tied), so the page needs no copy of either.

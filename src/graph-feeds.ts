@@ -28,8 +28,10 @@ export interface PassWork {
   /** Residual layers and positions to read through the logit lens. */
   lensLayers?: number[];
   lensPositions?: number[];
-  /** Flat heads whose hook_z and hook_result to return. */
+  /** Flat heads whose hook_z to return. */
   heads?: number[];
+  /** Flat heads whose hook_result to return. */
+  resultHeads?: number[];
   /** How many tokens the next-token and lens top-k return (default 1). */
   topK?: number;
   /** Positions at which every head's hook_result is returned. */
@@ -46,6 +48,7 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
     [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
     [GraphInput.heads]: int64Tensor(work.heads ?? []),
+    [GraphInput.resultHeads]: int64Tensor(work.resultHeads ?? []),
     [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
     [GraphInput.resultPositions]: int64Tensor(work.resultPositions ?? []),
     [GraphInput.unembedIds]: int64Tensor(work.unembedIds ?? []),

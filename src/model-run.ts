@@ -11,8 +11,8 @@ import type { HookName, HookValue, ModelConfig, TopToken } from './types.js';
 export interface RunBackend {
   /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
   lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]>;
-  /** hook_z ([k, T, dHead]) and hook_result ([k, T, D]) of flat heads `layer * nHead + head`, for these ids. */
-  headVectors(ids: number[], heads: number[]): Promise<{ z: Float32Array; result: Float32Array }>;
+  /** hook_z ([k, T, dHead]) and hook_result ([r, T, D]) of flat heads `layer * nHead + head`, for these ids. */
+  headVectors(ids: number[], zHeads: number[], resultHeads: number[]): Promise<{ z: Float32Array; result: Float32Array }>;
   /** One of the outputs the engine kept of this run. */
   hook(name: string): Promise<HookValue>;
   /** The run of these ids with heads ablated. */
@@ -65,7 +65,7 @@ export class ModelRun {
   private readonly backend: RunBackend;
   private readonly lensCache = new Map<string, Promise<TopToken[][][]>>();
   private readonly hookCache = new Map<string, Promise<HookValue>>();
-  private allHeads: Promise<{ z: Float32Array; result: Float32Array }> | undefined;
+  private readonly everyHeadPasses = new Map<'z' | 'result', Promise<{ z: Float32Array; result: Float32Array }>>();
   private released = false;
 
   /** @internal Runs are made by `ModelController.run`. */
@@ -135,7 +135,8 @@ export class ModelRun {
   async headVectors(layer: number, head: number): Promise<{ z: Float32Array; result: Float32Array }> {
     checkIndex('layer', layer, this.config.nLayer);
     checkIndex('head', head, this.config.nHead);
-    return this.backend.headVectors(this.ids, [layer * this.config.nHead + head]);
+    const flat = [layer * this.config.nHead + head];
+    return this.backend.headVectors(this.ids, flat, flat);
   }
 
   /**
@@ -250,16 +251,22 @@ export class ModelRun {
       case 'hook_mlp_out':
         return this.keptHook(GraphOutput.mlpOut);
       case 'attn.hook_z':
-      case 'attn.hook_result': {
-        const all = (this.allHeads ??= this.backend.headVectors(
-          this.ids,
-          Array.from({ length: L * H }, (_, i) => i),
-        ));
-        all.catch(() => (this.allHeads = undefined));
-        const { z, result } = await all;
-        return hook === 'attn.hook_z' ? { dims: [L, H, T, D / H], data: z } : { dims: [L, H, T, D], data: result };
-      }
+        return { dims: [L, H, T, D / H], data: (await this.everyHead('z')).z };
+      case 'attn.hook_result':
+        return { dims: [L, H, T, D], data: (await this.everyHead('result')).result };
     }
+  }
+
+  /** hook_z or hook_result of every head, in one extra pass each, fetched once. */
+  private everyHead(part: 'z' | 'result'): Promise<{ z: Float32Array; result: Float32Array }> {
+    let pass = this.everyHeadPasses.get(part);
+    if (!pass) {
+      const all = Array.from({ length: this.config.nLayer * this.config.nHead }, (_, i) => i);
+      pass = this.backend.headVectors(this.ids, part === 'z' ? all : [], part === 'result' ? all : []);
+      this.everyHeadPasses.set(part, pass);
+      pass.catch(() => this.everyHeadPasses.delete(part));
+    }
+    return pass;
   }
 
   /** An output the engine kept of this run, fetched once. */

@@ -69,7 +69,7 @@ describe('a WASM session over a downloaded (split) weights file', () => {
     const session = await createSession(graph, placed.files, 'wasm', 1, { freeFiles: true });
     expect(views.every((view) => view.buffer.byteLength === 0)).to.be.true;
     const ids = [464, 3797, 3332, 319];
-    const out = await session.run(graphFeeds(model.config, [ids], { heads: [H + 1], topK: 3 })); // layer 1, head 1: W_O's per-head view of c_proj
+    const out = await session.run(graphFeeds(model.config, [ids], { heads: [H + 1], resultHeads: [H + 1], topK: 3 })); // layer 1, head 1: W_O's per-head view of c_proj
     const ref = model.reference(ids);
     expect(
       maxAbsDiff(
