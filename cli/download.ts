@@ -38,6 +38,13 @@ export async function downloadModel({ id, folder, host, revision, reporter }: Do
         : new XrayError('unknown-model', `"${id}"${at} has no ${file}, which the library loads with the model.`),
     );
   }
-  await checkWeights(folder, config);
+  try {
+    await checkWeights(folder, config);
+  } catch (error) {
+    // A file complete under its own name is skipped next time: say which to remove to fetch it again.
+    if (error instanceof XrayError)
+      throw new XrayError(error.code, `${error.message} If the file on the Hub is fine, delete ${join(folder, 'model.safetensors')} and run the command again.`, { cause: error });
+    throw error;
+  }
   return config;
 }

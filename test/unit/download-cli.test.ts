@@ -146,6 +146,7 @@ describe('transformer-xray download', () => {
     const { code, stderr } = await runCli(['download', 'fixtures/broken-shape', join(work, 'broken'), '--host', host]);
     assert.equal(code, 1);
     assert.match(stderr, /Tensor "wpe\.weight" in model\.safetensors has shape \[32, 32\], but config\.json expects \[n_positions, n_embd\] = \[64, 32\]/);
+    assert.match(stderr, /delete .*broken\/model\.safetensors and run the command again/);
   });
 
   it('rejects a wrong command line with its usage', async () => {
