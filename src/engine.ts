@@ -256,10 +256,11 @@ export class Engine {
       const difference = (logits: Float32Array, b: number) => logits[b * V + answer] - logits[b * V + wrong];
       const { hook, byPosition = false } = request;
       const sourceName = { resid_pre: GraphOutput.residPre, attn_out: GraphOutput.attnOut, mlp_out: GraphOutput.mlpOut, z: GraphOutput.z }[hook];
-      const cleanOut = await this.forward([clean], hook === 'z' ? { heads: Array.from({ length: L * H }, (_, i) => i) } : {});
-      const [source, cleanLogits] = (await take(cleanOut, [sourceName, GraphOutput.logits])) as Float32Array[];
-      const [corruptedLogits] = (await take(await this.forward([corrupted], {}), [GraphOutput.logits])) as Float32Array[];
-      const [cleanDiff, corruptedDiff] = [difference(cleanLogits, 0), difference(corruptedLogits, 0)];
+      // Both prompts in one pass (same length): item 0's activation is the source, both give their logit difference.
+      const bothOut = await this.forward([clean, corrupted], hook === 'z' ? { heads: Array.from({ length: L * H }, (_, i) => i) } : {});
+      const [sources, bothLogits] = (await take(bothOut, [sourceName, GraphOutput.logits])) as Float32Array[];
+      const source = sources.slice(0, sources.length / 2);
+      const [cleanDiff, corruptedDiff] = [difference(bothLogits, 0), difference(bothLogits, 1)];
       if (Math.abs(cleanDiff - corruptedDiff) < 1e-6)
         throw new XrayError('bad-option', `The clean and corrupted prompts give the same logit difference (${cleanDiff.toFixed(4)}): there is nothing for patching to restore.`);
       const sourceDims = hook === 'z' ? [L, H, T, D / H] : [hook === 'resid_pre' ? L + 1 : L, T, D];
