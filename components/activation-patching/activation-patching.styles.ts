@@ -3,16 +3,6 @@
 import { css } from 'lit';
 
 export const patchingStyles = css`
-  .header {
-    display: flex;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: 1em;
-  }
-  .caption {
-    margin: 0;
-    font-weight: 600;
-  }
   .summary {
     margin: 0.2em 0;
     color: var(--_muted);

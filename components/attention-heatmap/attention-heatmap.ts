@@ -100,16 +100,6 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
   static override styles = [
     ...XrayFigure.styles,
     css`
-      .header {
-        display: flex;
-        align-items: baseline;
-        justify-content: space-between;
-        gap: 1em;
-      }
-      .caption {
-        margin: 0;
-        font-weight: 600;
-      }
       .legend {
         display: flex;
         flex-wrap: wrap;

@@ -2,16 +2,6 @@
 import { css } from 'lit';
 
 export const headAblationStyles = css`
-  .header {
-    display: flex;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: 1em;
-  }
-  .caption {
-    margin: 0;
-    font-weight: 600;
-  }
   .legend {
     display: flex;
     flex-wrap: wrap;

@@ -12,15 +12,9 @@ export interface DivergingColours {
   positive: string;
 }
 
-/** The stops in effect on `host` now as rgb(), dark mode, forced colours and page overrides included. */
+/** The stops in effect on `host` now, dark mode, forced colours and page overrides included. */
 export function divergingColours(host: HTMLElement): DivergingColours {
-  const { low, high } = themeColours(host);
-  // Read through a probe's `color`, which resolves the system colour keywords of forced colours.
-  const probe = document.createElement('span');
-  probe.style.color = 'var(--_scale-negative)';
-  (host.shadowRoot ?? host).appendChild(probe);
-  const negative = getComputedStyle(probe).color;
-  probe.remove();
+  const { negative, low, high } = themeColours(host);
   return { negative, neutral: low, positive: high };
 }
 

@@ -57,6 +57,17 @@ export const figureStyles = css`
     color: var(--_muted);
     font-size: 0.9em;
   }
+  /* A figure's title line: its caption, then its toolbar at the right. */
+  .header {
+    display: flex;
+    align-items: baseline;
+    justify-content: space-between;
+    gap: 1em;
+  }
+  .header > .caption {
+    margin: 0;
+    font-weight: 600;
+  }
   .toolbar {
     display: flex;
     gap: 0.25em;

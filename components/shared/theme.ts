@@ -12,6 +12,8 @@ export interface ThemeColours {
   masked: string;
   low: string;
   high: string;
+  /** A diverging scale's stop below its reference (the theme's low stop at it, its high stop above). */
+  negative: string;
 }
 
 /** The colours in effect on `host` now (dark mode, forced colours and page overrides included). */
@@ -27,6 +29,7 @@ export function themeColours(host: Element): ThemeColours {
     masked: read('--_masked'),
     low: read('--_scale-low'),
     high: read('--_scale-high'),
+    negative: read('--_scale-negative'),
   };
 }
 
