@@ -275,6 +275,39 @@ const api = {
     return { passMs: median(passes), heads: nLayer * nHead, scanMs, cells: nLayer * T, patchMs, attributionMs: median(attribution) };
   },
 
+  /**
+   * Generation and embedding queries, WASM: 20 greedy tokens after a fresh 10-token prompt through
+   * the key/value cache, alternated with the 20 full passes (T = 10 … 29) the same tokens cost without
+   * it; and `nearest` over the whole vocabulary (the first call also reads wte's norms).
+   */
+  async generation(repeats: number) {
+    const controller = ModelController.shared({ model: MODEL, device: 'wasm' });
+    await passMs(controller, 10);
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    const cached: number[] = [];
+    const uncached: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      cached.push(
+        await timed(async () => {
+          let steps = 0;
+          for await (const _step of controller.generate(freshText(10), { temperature: 0, maxNewTokens: 20 })) steps++;
+          if (steps !== 20) throw new Error(`generation stopped after ${steps} of 20 tokens`);
+        }),
+      );
+      let sum = 0;
+      for (let i = 0; i < 20; i++) sum += await passMs(controller, 10 + i);
+      uncached.push(sum);
+    }
+    const firstNearestMs = await timed(() => controller.embeddings.nearest(' king', 10));
+    const nearest: number[] = [];
+    for (let r = 0; r < repeats; r++) nearest.push(await timed(() => controller.embeddings.nearest(' king', 10)));
+    return { cachedMs: median(cached), uncachedMs: median(uncached), firstNearestMs, nearestMs: median(nearest) };
+  },
+
   /** From this page's start to the first run's result: load (Cache API when warm), build, session, run. */
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });

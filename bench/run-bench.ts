@@ -10,7 +10,7 @@ import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
-/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive, interventions. */
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive, interventions, generation. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
@@ -351,6 +351,18 @@ try {
     record(`ablation scan of all ${sweep.heads} heads (≤ 0.6 × the single passes)`, against(sweep.scanMs, sweep.heads));
     record(`resid_pre patching, ${sweep.cells} cells (≤ 0.6 × the single passes)`, against(sweep.patchMs, sweep.cells));
     record('logit attribution by head (≤ one pass)', `${ms(sweep.attributionMs)}: ${(sweep.attributionMs / sweep.passMs).toFixed(2)} × one pass`);
+  }
+  // 9. Generation through the key/value cache and embedding queries, WASM, one thread.
+  if (wanted('generation')) {
+    const page = await openPage();
+    const generation = await call<{ cachedMs: number; uncachedMs: number; firstNearestMs: number; nearestMs: number }>(page, 'generation', REPEATS);
+    await page.close();
+    results.generation = generation;
+    record(
+      '20 new tokens after a 10-token prompt, key/value cache (≤ 1.5 s)',
+      `${ms(generation.cachedMs)} vs ${ms(generation.uncachedMs)} for 20 full passes: ${(generation.cachedMs / generation.uncachedMs).toFixed(2)} ×`,
+    );
+    record('nearest over the vocabulary (≤ 100 ms)', `${ms(generation.nearestMs)} (the first, reading the norms too: ${ms(generation.firstNearestMs)})`);
   }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');

@@ -10,7 +10,9 @@ import { ModelRun } from './model-run.js';
 import { PassQueue, type QueuedJob } from './pass-queue.js';
 import type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
 import { currentSettings, type Settings } from './settings.js';
-import type { ControllerStatus, Device, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
+import { Tokenization } from './tokenization.js';
+import { checkGeneration } from './generation.js';
+import type { ControllerStatus, Device, Embeddings, GenerateOptions, GenerationStep, ModelConfig, ProgressDetail, ResolvedDevice, RunOptions } from './types.js';
 
 export const DEFAULT_MODEL = 'openai-community/gpt2';
 const DEVICES: readonly Device[] = ['auto', 'webgpu', 'wasm'];
@@ -204,6 +206,68 @@ export class ModelController extends EventTarget {
     return this.job(engine, signal, (id) => engine.api.patchScan(id, request, engine.callback(onProgress)));
   }
 
+  /**
+   * Generates a continuation of `text` one token at a time, each step as it is drawn: one pass over
+   * the prompt, then one over each new token against the cached keys and values. Temperature 0 is
+   * greedy; the same seed draws the same tokens. Leaving the loop early (or `signal`) stops it.
+   * @example
+   * for await (const step of gpt2.generate('The cat', { maxNewTokens: 5, seed: 1 })) console.log(step.token, step.prob);
+   */
+  async *generate(text: string, options: GenerateOptions = {}): AsyncGenerator<GenerationStep, void, undefined> {
+    const { signal, ...request } = options;
+    if (typeof text !== 'string' || text.length === 0) throw new XrayError('empty-text', 'There is no prompt to continue: type a sentence.');
+    checkGeneration(request);
+    const engine = await this.engine();
+    const steps: GenerationStep[] = [];
+    let wake = () => undefined as void;
+    const onStep = (step: GenerationStep) => {
+      this.sessionRuns++;
+      steps.push(step);
+      wake();
+    };
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    if (signal?.aborted) stop.abort();
+    let finished: { error?: unknown } | undefined;
+    this.job(engine, stop.signal, (id) => engine.api.generate(id, { text, ...request }, engine.callback(onStep)))
+      .then(
+        () => (finished = {}),
+        (error: unknown) => (finished = { error }),
+      )
+      .finally(() => wake());
+    try {
+      for (;;) {
+        const step = steps.shift();
+        if (step) yield step;
+        else if (finished) {
+          if (finished.error) throw finished.error;
+          return;
+        } else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      stop.abort(); // the loop was left early: the engine stops between steps
+    }
+  }
+
+  /**
+   * Cosine queries of the token embedding `wte` (which GPT-2 also unembeds with), where the model runs:
+   * nearest neighbours, analogies (gensim's most_similar) and a 2-D PCA of chosen tokens.
+   */
+  readonly embeddings: Embeddings = {
+    nearest: (query, k) => this.queued((engine) => engine.nearest(query, k)),
+    analogy: (a, b, c, k) => this.queued((engine) => engine.analogy(a, b, c, k)),
+    project: (tokens) => this.queued((engine) => engine.project(tokens)),
+  };
+
+  /** The text as GPT-2's tokenizer sees it: ids, tokens, the pre-tokenizer's words and each word's BPE merges. */
+  async tokenize(text: string): Promise<Tokenization> {
+    if (typeof text !== 'string') throw new XrayError('empty-text', 'There is no text to tokenize.');
+    const engine = await this.engine();
+    return new Tokenization(await engine.api.tokenize(text));
+  }
+
   /** Holds the controller: when every holder has let go, it is disposed. Returns the release. */
   retain(): () => void {
     this.reclaimShared();
@@ -296,6 +360,11 @@ export class ModelController extends EventTarget {
     }
   }
 
+  /** One engine call that runs a pass, in turn with every other. */
+  private queued<T>(work: (engine: EngineApi) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join(signal);
+  }
+
   /** One session run over `texts`, as runs of this controller. */
   private async pass(api: EngineApi, texts: string[], prependBos: boolean, topK: number): Promise<ModelRun[]> {
     this.sessionRuns++;
@@ -307,21 +376,21 @@ export class ModelController extends EventTarget {
   private toRun(api: EngineApi, text: string, data: RunData, topK: number, ablation?: Ablation): ModelRun {
     this.currentDevice = data.device;
     // Extra passes need only the ids: they run on whichever engine is current, a restarted one too.
-    const counted = <T>(work: (engine: EngineApi) => Promise<T>, signal?: AbortSignal) => this.queue.add((engine) => (this.sessionRuns++, work(engine.api))).join(signal);
     const original = () => {
       if (ablation) throw new XrayError('bad-option', 'This run is already ablated: ablate or scan the original run, with every head to ablate at once.');
     };
     const release = () => void api.release([data.id]).catch(() => undefined);
     const run = new ModelRun(text, data, this.loadedConfig!, {
-      lens: (ids, layers, positions, k) => counted((engine) => engine.lens(ids, layers, positions, k, ablation)),
-      headVectors: (ids, zHeads, resultHeads) => counted((engine) => engine.headVectors(ids, zHeads, resultHeads, ablation)),
+      lens: (ids, layers, positions, k) => this.queued((engine) => engine.lens(ids, layers, positions, k, ablation)),
+      lensTargets: (ids, layers, positions, targets) => this.queued((engine) => engine.lensTargets(ids, layers, positions, targets, ablation)),
+      headVectors: (ids, zHeads, resultHeads) => this.queued((engine) => engine.headVectors(ids, zHeads, resultHeads, ablation)),
       hook: (name) => api.hook(data.id, name),
       ablated: async (ids, intervention, signal) => {
         original();
-        return counted(async (engine) => this.toRun(engine, text, await engine.ablated(ids, data.truncated, intervention, topK), topK, intervention), signal);
+        return this.queued(async (engine) => this.toRun(engine, text, await engine.ablated(ids, data.truncated, intervention, topK), topK, intervention), signal);
       },
-      attribution: (ids, metric, by, signal) => counted((engine) => engine.attribution(ids, metric, by, ablation), signal),
-      metric: (ids, metric, signal) => counted((engine) => engine.metric(ids, metric, ablation), signal),
+      attribution: (ids, metric, by, signal) => this.queued((engine) => engine.attribution(ids, metric, by, ablation), signal),
+      metric: (ids, metric, signal) => this.queued((engine) => engine.metric(ids, metric, ablation), signal),
       ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
         original();
         const engine = await this.engine();

@@ -6,6 +6,9 @@ import { parseGpt2Config } from './config.js';
 import { errorText, XrayError } from './errors.js';
 import { buildGpt2Graph, GraphOutput, type PatchHook } from './gpt2-graph.js';
 import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
+import { principalComponents } from './analysis/pca.js';
+import { analogyTokens, nearestTokens, type EmbeddingSource } from './embedding-queries.js';
+import { generateTokens, type GenerationRequest, type KeyValueCache } from './generation.js';
 import { fetchInto, fetchJson } from './model-files.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
 import { readSafetensorsHeader, tensorAsFloat32, type TensorInfo } from './safetensors.js';
@@ -14,7 +17,8 @@ import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { timed } from './timing.js';
 import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
-import type { Device, HookValue, ModelConfig, ProgressDetail, ResolvedDevice, TopToken } from './types.js';
+import type { Device, HookValue, ModelConfig, ProgressDetail, ResolvedDevice, GenerationStep, Neighbour, TokenizationData, TokenRef, TopToken } from './types.js';
+export type { TokenRef };
 import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
 
@@ -49,8 +53,6 @@ export interface PassOptions {
   topK: number;
 }
 
-/** One token, by its text (`' Mary'`) or id. */
-export type TokenRef = string | number;
 export type { Ablation };
 
 /** What `patchScan` patches, from which prompt into which, and the metric's tokens. */
@@ -145,6 +147,8 @@ export class Engine {
   private readonly probeCache: ProbeCache = new Map();
   /** ln_final's γ and β, and each layer's attention bias b_O ([L, D]), for attribution. */
   private attributionWeights: { lnFinal: { weight: Float32Array; bias: Float32Array }; attnBias: Float32Array } | undefined;
+  /** The L2 norm of every row of wte, for cosine queries: read from the session on the first. */
+  private wteNorms: Promise<Float32Array> | undefined;
   /** Set by `dispose`: a load still under way then frees its session, and no pass starts. */
   private disposed = false;
 
@@ -397,6 +401,60 @@ export class Engine {
     return ids.map((_, b) => logits.subarray(b * V, (b + 1) * V));
   }
 
+  /**
+   * Generates from `request.text`, reporting each token through `onStep`: one pass over the prompt,
+   * then one over each new token against the keys and values so far. `cancel(jobId)` stops it between steps.
+   */
+  async generate(jobId: number, request: GenerationRequest, onStep: (step: GenerationStep) => unknown): Promise<void> {
+    const stop = this.startJob(jobId);
+    try {
+      const { config, tokenizer } = await this.ready();
+      await generateTokens(request, { config, tokenizer, step: (ids, past, k) => this.step(ids, past, k) }, onStep, stop.signal);
+    } finally {
+      this.jobs.delete(jobId);
+    }
+  }
+
+  /**
+   * For each lens row (the residual `layers` × `positions`, layer-major) the log-probability of its
+   * target token and how many tokens the row ranks above it (an extra pass).
+   */
+  async lensTargets(ids: number[], layers: number[], positions: number[], targets: number[], ablation?: Ablation): Promise<{ logProbs: Float32Array; ranks: Float32Array }> {
+    await this.ready();
+    const out = await this.forward([ids], { lensLayers: layers, lensPositions: positions, lensTargets: targets, ablation });
+    const [logProbs, ranks] = (await take(out, [GraphOutput.lensTargetLogProbs, GraphOutput.lensTargetRanks])) as Float32Array[];
+    return { logProbs, ranks };
+  }
+
+  /** The k tokens nearest `query` (a token, left out of its list, or a `[D]` vector) in wte, by cosine. */
+  async nearest(query: TokenRef | Float32Array, k: number): Promise<Neighbour[]> {
+    const { config } = await this.ready();
+    if (query instanceof Float32Array && query.length !== config.dModel) throw new XrayError('bad-option', `A query vector needs ${config.dModel} values (d_model), not ${query.length}.`);
+    return nearestTokens(this.embeddingSource(), query instanceof Float32Array ? query : this.tokenId(query, 'query'), k);
+  }
+
+  /** The k tokens nearest the unit vectors a − b + c in wte, by cosine, the three left out. */
+  async analogy(a: TokenRef, b: TokenRef, c: TokenRef, k: number): Promise<Neighbour[]> {
+    await this.ready();
+    return analogyTokens(this.embeddingSource(), [this.tokenId(a, 'first'), this.tokenId(b, 'second'), this.tokenId(c, 'third')], k);
+  }
+
+  /** The tokens' rows of wte on their first two principal components. */
+  async project(tokens: TokenRef[]): Promise<{ x: number; y: number }[]> {
+    const { config, tokenizer } = await this.ready();
+    if (tokens.length < 2) throw new XrayError('bad-option', `A projection needs at least two tokens, not ${tokens.length}.`);
+    const ids = tokens.map((token) => this.tokenId(token));
+    const [rows] = (await take(await this.forward([[tokenizer.bosId]], { unembedIds: ids }), [GraphOutput.unembedRows])) as Float32Array[];
+    const { projected } = principalComponents(rows, ids.length, config.dModel, 2);
+    return ids.map((_, i) => ({ x: projected[2 * i], y: projected[2 * i + 1] }));
+  }
+
+  /** The tokenizer's view of `text`: ids, tokens, the pre-tokenizer's words and each word's BPE merges. */
+  async tokenize(text: string): Promise<TokenizationData> {
+    const { tokenizer } = await this.ready();
+    return tokenizer.tokenize(text);
+  }
+
   /** A token's id from its text (which must be one token) or its id. */
   tokenId(ref: TokenRef, what = 'token'): number {
     const { vocabSize } = this.config!;
@@ -646,6 +704,38 @@ export class Engine {
     return task;
   }
 
+  /** A generation step: `ids` after the cached tokens; the last logits, top tokens and the grown cache. */
+  private async step(ids: number[], past: KeyValueCache | undefined, k: number): Promise<{ logits: Float32Array; top: TopToken[]; cache: KeyValueCache }> {
+    const out = await this.forward([ids], { cacheBatch: [0], past, topK: k });
+    const [logits, present, probs, top] = (await take(out, [GraphOutput.logits, GraphOutput.present, GraphOutput.topProbs, GraphOutput.topIds])) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      BigInt64Array,
+    ];
+    return { logits, top: this.topTokens(probs, top, 0, k), cache: { data: present, length: (past?.length ?? 0) + ids.length } };
+  }
+
+  /**
+   * wte's side of the embedding queries: one-token passes (the cheapest pass there is: an empty
+   * batch fails on WebGPU) that dot every row with the queries, and the row norms, read once.
+   */
+  private embeddingSource(): EmbeddingSource {
+    const { vocabSize } = this.config!;
+    const bos = [[this.tokenizer!.bosId]];
+    const output = async (work: PassWork, name: string) => ((await take(await this.forward(bos, work), [name])) as Float32Array[])[0];
+    return {
+      vocabSize,
+      tokenText: this.tokenizer!.tokenText,
+      dots: (ids, vectors) => output({ embeddingIds: ids, embeddingVectors: vectors }, GraphOutput.embeddingDots),
+      norms: () => {
+        this.wteNorms ??= output({ normIds: Array.from({ length: vocabSize }, (_, v) => v) }, GraphOutput.embeddingNorms);
+        this.wteNorms.catch(() => (this.wteNorms = undefined));
+        return this.wteNorms;
+      },
+    };
+  }
+
   private topTokens(probs: Float32Array, ids: BigInt64Array, offset: number, k: number): TopToken[] {
     return Array.from({ length: k }, (_, r) => {
       const id = Number(ids[offset + r]);
@@ -657,7 +747,17 @@ export class Engine {
 const released = () => new XrayError('released', 'The model was released.');
 
 /** Outputs that are empty unless a pass asks for them, so never kept for `hook()`. */
-const ON_REQUEST_OUTPUTS: readonly string[] = [GraphOutput.z, GraphOutput.result, GraphOutput.resultAt, GraphOutput.unembedRows];
+const ON_REQUEST_OUTPUTS: readonly string[] = [
+  GraphOutput.z,
+  GraphOutput.result,
+  GraphOutput.resultAt,
+  GraphOutput.unembedRows,
+  GraphOutput.present,
+  GraphOutput.lensTargetLogProbs,
+  GraphOutput.lensTargetRanks,
+  GraphOutput.embeddingDots,
+  GraphOutput.embeddingNorms,
+];
 
 function notFound(model: string, file: string): XrayError {
   return new XrayError('unknown-model', `The model "${model}" has no ${file}; is it a GPT-2 model folder?`);

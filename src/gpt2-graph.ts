@@ -22,6 +22,14 @@ export const GraphInput = {
   ablateToMean: 'ablate_to_mean', // float [1]: an ablated hook_z becomes 0 (0) or its mean over the positions (1)
   resultPositions: 'result_positions', // int64 [m]: positions at which every head's hook_result is returned
   unembedIds: 'unembed_ids', // int64 [n]: tokens whose unembedding rows are returned
+  // float [B, L, 2, H, P, dHead]: keys (0) and values (1) of P earlier tokens, which the ids follow.
+  // P = 0 is a pass over the ids alone.
+  pastKeyValues: 'past_key_values',
+  cacheBatch: 'cache_batch', // int64 [c]: batch items whose keys and values (`present`) to return
+  lensTargets: 'lens_targets', // int64 [r], r ∈ {0, n·m}: a token per lens row whose log-probability and rank to return
+  embeddingIds: 'embedding_ids', // int64 [q]: tokens whose embeddings are dotted with every row of wte
+  embeddingVectors: 'embedding_vectors', // float [p, D]: vectors dotted with every row of wte
+  normIds: 'norm_ids', // int64 [n]: tokens whose embedding norms to return
 } as const;
 
 /** Graph outputs, named after TransformerLens hooks; `*` stands for the stacked layer axis. */
@@ -42,6 +50,11 @@ export const GraphOutput = {
   // next-token row of each batch item. One TopK over both, because TopK fails on zero rows.
   topProbs: 'top.probs', // [n·m + B, top_k]
   topIds: 'top.ids', // [n·m + B, top_k]
+  present: 'present', // [c, L, 2, H, P+T, dHead]: past and new keys and values of the cache_batch items
+  lensTargetLogProbs: 'lens.target_log_probs', // [r]: log-softmax of each lens row at its target
+  lensTargetRanks: 'lens.target_ranks', // [r]: how many tokens each lens row puts above its target
+  embeddingDots: 'W_E.dots', // [V, q + p]: every row of wte dotted with each embedding query
+  embeddingNorms: 'W_E.norms', // [n]: the L2 norms of the norm_ids' embeddings
 } as const;
 
 export interface Gpt2GraphOptions {
@@ -68,15 +81,21 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const tokens = g.op('Gather', [g.op('Shape', [ids]), i64(1)]); // [1]
   const lastIndex = g.op('Squeeze', [g.op('Sub', [tokens, i64(1)]), i64(0)]); // scalar T-1
   const scalar = (value: number) => g.constant(DataType.INT64, [], [value]);
-  const positions = g.op('Range', [scalar(0), g.op('Squeeze', [tokens, i64(0)]), scalar(1)]); // [T]
+  const squeeze = (x: string) => g.op('Squeeze', [x, i64(0)]);
+  // With a cache of P earlier tokens (the instrumented graph only), the ids sit at positions P..P+T-1.
+  const past = options.instrumented ? g.input({ name: GraphInput.pastKeyValues, type: DataType.FLOAT, dims: ['batch', L, 2, H, 'past', dHead] }) : undefined;
+  const pastLength = past ? g.op('Gather', [g.op('Shape', [past]), i64(4)]) : i64(0); // [1]
+  const keyCount = g.op('Add', [pastLength, tokens]); // [1]: P + T
+  const positions = g.op('Range', [squeeze(pastLength), squeeze(keyCount), scalar(1)]); // [T]
+  const keyPositions = g.op('Range', [scalar(0), squeeze(keyCount), scalar(1)]); // [P + T]
 
   const wte = weight('wte.weight', weights.wte);
   const embed = g.op('Gather', [wte, ids]);
   const posEmbed = g.op('Gather', [weight('wpe.weight', weights.wpe), positions]);
   let resid = g.op('Add', [embed, posEmbed]);
 
-  // Additive causal mask [T, T]: 0 on and below the diagonal, MASKED_SCORE above it.
-  const future = g.op('Greater', [g.op('Unsqueeze', [positions, i64(0)]), g.op('Unsqueeze', [positions, i64(1)])]);
+  // Additive causal mask [T, P + T]: 0 where the key is at or before the query, MASKED_SCORE after it.
+  const future = g.op('Greater', [g.op('Unsqueeze', [keyPositions, i64(0)]), g.op('Unsqueeze', [positions, i64(1)])]);
   const mask = g.op('Where', [future, f32(MASKED_SCORE), f32(0)]);
   const scale = f32(1 / Math.sqrt(dHead));
   const headsShape = i64(0, 0, H, dHead);
@@ -85,6 +104,9 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   // Ablation and patching (the plain graph, the benchmark's baseline, has neither).
   const intervene = options.instrumented ? interventions(g, L) : NO_INTERVENTIONS;
 
+  // Which items' keys and values to return: none unless asked, so an ordinary pass copies nothing.
+  const cacheBatch = past && g.input({ name: GraphInput.cacheBatch, type: DataType.INT64, dims: ['cache_batch'] });
+  const presents: string[] = [];
   const residStack: string[] = [];
   const patterns: string[] = [];
   const zs: string[] = [];
@@ -97,9 +119,18 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     const qkv = linear(layerNorm(resid, block.ln1, `${p}.ln_1`), block.attn.weight, block.attn.bias, `${p}.attn.c_attn`);
     const [q, k, v] = g.opN('Split', [qkv, i64(D, D, D)], 3, { axis: 2 });
     const split = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm });
-    const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), split(k, [0, 2, 3, 1])]), scale]);
-    const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, T]
-    const z = intervene.z(intervene.ablate(g.op('MatMul', [pattern, split(v, [0, 2, 1, 3])]), l), l); // [B, H, T, dHead]
+    let keys = split(k, [0, 2, 1, 3]); // [B, H, T, dHead]
+    let values = split(v, [0, 2, 1, 3]);
+    if (past && cacheBatch) {
+      const cached = g.op('Gather', [past, scalar(l)], { axis: 1 }); // [B, 2, H, P, dHead]
+      keys = g.op('Concat', [g.op('Gather', [cached, scalar(0)], { axis: 1 }), keys], { axis: 2 }); // [B, H, P + T, dHead]
+      values = g.op('Concat', [g.op('Gather', [cached, scalar(1)], { axis: 1 }), values], { axis: 2 });
+      const kept = (x: string) => g.op('Unsqueeze', [g.op('Gather', [x, cacheBatch], { axis: 0 }), i64(1)]); // [c, 1, H, P + T, dHead]
+      presents.push(g.op('Concat', [kept(keys), kept(values)], { axis: 1 }));
+    }
+    const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), scale]);
+    const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, P + T]
+    const z = intervene.z(intervene.ablate(g.op('MatMul', [pattern, values]), l), l); // [B, H, T, dHead]
     const merged = g.op('Reshape', [g.op('Transpose', [z], { perm: [0, 2, 1, 3] }), modelShape]);
     const attnOut = intervene.attn_out(linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`), l);
     const residMid = g.op('Add', [resid, attnOut]);
@@ -133,7 +164,8 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(embed, { name: GraphOutput.embed, type: DataType.FLOAT, dims: ['batch', 'tokens', D] });
   g.output(posEmbed, { name: GraphOutput.posEmbed, type: DataType.FLOAT, dims: ['tokens', D] });
   g.output(residual, { name: GraphOutput.residPre, type: DataType.FLOAT, dims: ['batch', L + 1, 'tokens', D] });
-  g.output(stack(patterns), { name: GraphOutput.pattern, type: DataType.FLOAT, dims: ['batch', L, H, 'tokens', 'tokens'] });
+  g.output(stack(patterns), { name: GraphOutput.pattern, type: DataType.FLOAT, dims: ['batch', L, H, 'tokens', 'keys'] });
+  g.output(stack(presents), { name: GraphOutput.present, type: DataType.FLOAT, dims: ['cache_batch', L, 2, H, 'keys', dHead] });
   g.output(stack(attnOuts), { name: GraphOutput.attnOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
   g.output(stack(mlpOuts), { name: GraphOutput.mlpOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
   g.output(lnFinalScale(g, resid, layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
@@ -163,6 +195,16 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const unembedIds = g.input({ name: GraphInput.unembedIds, type: DataType.INT64, dims: ['unembed_ids'] });
   g.output(g.op('Gather', [wte, unembedIds]), { name: GraphOutput.unembedRows, type: DataType.FLOAT, dims: ['unembed_ids', D] });
 
+  // Embedding queries: wte times the queries as its left operand (a MatMul whose right operand is not
+  // a weight packs no copy of wte), and the norms of chosen rows, for cosine similarity.
+  const embeddingIds = g.input({ name: GraphInput.embeddingIds, type: DataType.INT64, dims: ['embedding_ids'] });
+  const embeddingVectors = g.input({ name: GraphInput.embeddingVectors, type: DataType.FLOAT, dims: ['embedding_vectors', D] });
+  const queries = g.op('Concat', [g.op('Gather', [wte, embeddingIds]), embeddingVectors], { axis: 0 }); // [q, D]
+  g.output(g.op('MatMul', [wte, g.op('Transpose', [queries], { perm: [1, 0] })]), { name: GraphOutput.embeddingDots, type: DataType.FLOAT, dims: [V, 'queries'] });
+  const normIds = g.input({ name: GraphInput.normIds, type: DataType.INT64, dims: ['norm_ids'] });
+  const normRows = g.op('Gather', [wte, normIds]);
+  g.output(g.op('Sqrt', [g.op('ReduceSum', [g.op('Mul', [normRows, normRows]), i64(1)], { keepdims: 0 })]), { name: GraphOutput.embeddingNorms, type: DataType.FLOAT, dims: ['norm_ids'] });
+
   // Logit lens: the chosen residual layers at the chosen positions, through ln_f and the unembedding,
   // stacked above the last position of each batch item so that one Gemm unembeds them all.
   const lensLayers = g.input({ name: GraphInput.lensLayers, type: DataType.INT64, dims: ['lens_layers'] });
@@ -177,6 +219,18 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const [topProbs, topIds] = g.opN('TopK', [rows, topK], 2, { axis: -1 });
   g.output(topProbs, { name: GraphOutput.topProbs, type: DataType.FLOAT, dims: ['rows', 'k'] });
   g.output(topIds, { name: GraphOutput.topIds, type: DataType.INT64, dims: ['rows', 'k'] });
+
+  // A target token per lens row (the next token, for token log-probs and prediction trajectories):
+  // its log-softmax, stable, and how many tokens the row ranks above it.
+  const lensTargets = g.input({ name: GraphInput.lensTargets, type: DataType.INT64, dims: ['lens_targets'] });
+  const targetRows = g.op('Slice', [allLogits, i64(0), g.op('Shape', [lensTargets]), i64(0)]); // [r, V]
+  const targetLogit = g.op('GatherElements', [targetRows, g.op('Unsqueeze', [lensTargets, i64(1)])], { axis: 1 }); // [r, 1]
+  const rowMax = g.op('ReduceMax', [targetRows], { axes: [1], keepdims: 1 });
+  const logSum = g.op('Add', [g.op('Log', [g.op('ReduceSum', [g.op('Exp', [g.op('Sub', [targetRows, rowMax])]), i64(1)], { keepdims: 1 })]), rowMax]);
+  const flat = (x: string) => g.op('Reshape', [x, i64(-1)]);
+  g.output(flat(g.op('Sub', [targetLogit, logSum])), { name: GraphOutput.lensTargetLogProbs, type: DataType.FLOAT, dims: ['lens_targets'] });
+  const above = g.op('Cast', [g.op('Greater', [targetRows, targetLogit])], { to: DataType.FLOAT });
+  g.output(flat(g.op('ReduceSum', [above, i64(1)], { keepdims: 0 })), { name: GraphOutput.lensTargetRanks, type: DataType.FLOAT, dims: ['lens_targets'] });
   return g.encode('gpt2-instrumented');
 }
 

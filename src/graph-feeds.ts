@@ -40,11 +40,31 @@ export interface PassWork {
   unembedIds?: number[];
   ablation?: Ablation;
   patch?: Patch;
+  /** Keys and values of earlier tokens, `[B, L, 2, H, P, dHead]`, which the ids follow. */
+  past?: { data: Float32Array; length: number };
+  /** Batch items whose keys and values (`present`) to return. */
+  cacheBatch?: number[];
+  /** One token per lens row (layer-major) whose log-probability and rank to return. */
+  lensTargets?: number[];
+  /** Tokens and vectors dotted with every row of wte. */
+  embeddingIds?: number[];
+  embeddingVectors?: Float32Array;
+  /** Tokens whose embedding norms to return. */
+  normIds?: number[];
 }
 
 export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork = {}): Record<string, ort.Tensor> {
+  const { nLayer: L, nHead: H, dModel: D } = config;
+  const past = work.past ?? { data: new Float32Array(0), length: 0 };
   return {
     [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
+    [GraphInput.pastKeyValues]: float32Tensor(past.data, [ids.length, L, 2, H, past.length, D / H]),
+    [GraphInput.cacheBatch]: int64Tensor(work.cacheBatch ?? []),
+    // WebGPU's reductions refuse empty inputs: unasked, these two get one index whose answer is ignored.
+    [GraphInput.lensTargets]: int64Tensor(work.lensTargets ?? [0]),
+    [GraphInput.embeddingIds]: int64Tensor(work.embeddingIds ?? []),
+    [GraphInput.embeddingVectors]: float32Tensor(work.embeddingVectors ?? new Float32Array(0), [(work.embeddingVectors?.length ?? 0) / D, D]),
+    [GraphInput.normIds]: int64Tensor(work.normIds ?? [0]),
     [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
     [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
     [GraphInput.heads]: int64Tensor(work.heads ?? []),

@@ -11,6 +11,8 @@ import type { HookName, HookValue, ModelConfig, TopToken } from './types.js';
 export interface RunBackend {
   /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
   lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]>;
+  /** For each lens row (layers × positions, layer-major), the log-probability and rank of its target token. */
+  lensTargets(ids: number[], layers: number[], positions: number[], targets: number[]): Promise<{ logProbs: Float32Array; ranks: Float32Array }>;
   /** hook_z ([k, T, dHead]) and hook_result ([r, T, D]) of flat heads `layer * nHead + head`, for these ids. */
   headVectors(ids: number[], zHeads: number[], resultHeads: number[]): Promise<{ z: Float32Array; result: Float32Array }>;
   /** One of the outputs the engine kept of this run. */
@@ -64,6 +66,7 @@ export class ModelRun {
   private readonly data: RunData;
   private readonly backend: RunBackend;
   private readonly lensCache = new Map<string, Promise<TopToken[][][]>>();
+  private logProbs: Promise<Float32Array> | undefined;
   private readonly hookCache = new Map<string, Promise<HookValue>>();
   private readonly everyHeadPasses = new Map<'z' | 'result', Promise<{ z: Float32Array; result: Float32Array }>>();
   private released = false;
@@ -129,6 +132,19 @@ export class ModelRun {
       lens.catch(() => this.lensCache.delete(key));
     }
     return lens;
+  }
+
+  /**
+   * `[T − 1]`: log P(ids[t + 1] | ids[0..t]) under the model, as CircuitsVis's token_log_probs shows
+   * them (natural log; surprisal in bits is −value / ln 2). One extra pass (memoised): the
+   * vocabulary-wide softmax at every position costs more than the model's own run.
+   */
+  tokenLogProbs(): Promise<Float32Array> {
+    if (!this.logProbs) {
+      this.logProbs = this.computeLogProbs();
+      this.logProbs.catch(() => (this.logProbs = undefined));
+    }
+    return this.logProbs;
   }
 
   /** The `hook_z` ([T, dHead]) and `hook_result` ([T, D]) vectors of one head (one extra forward pass). */
@@ -279,6 +295,25 @@ export class ModelRun {
       value.catch(() => this.hookCache.delete(name));
     }
     return value;
+  }
+
+  private async computeLogProbs(): Promise<Float32Array> {
+    const { nLayer, vocabSize } = this.config;
+    const positions = this.ids.slice(1).map((_, t) => t);
+    const values = new Float32Array(positions.length);
+    // Slices of the positions, as the lens takes them, so the softmax rows stay under lensPassBytes.
+    const perPass = Math.max(1, Math.floor(ModelRun.lensPassBytes / (4 * vocabSize)));
+    for (let start = 0; start < positions.length; start += perPass) {
+      const slice = positions.slice(start, start + perPass);
+      const { logProbs } = await this.backend.lensTargets(
+        this.ids,
+        [nLayer],
+        slice,
+        slice.map((t) => this.ids[t + 1]),
+      );
+      values.set(logProbs, start);
+    }
+    return values;
   }
 
   private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {

@@ -1,6 +1,10 @@
 // The public shapes every figure and analysis reads. Extend, never break.
 import type { XrayErrorCode } from './errors.js';
+import type { SamplingOptions } from './sampling.js';
 import type { HeadRef } from './selection.js';
+
+/** One token, by its text (`' Mary'`, which must be one token) or its id. */
+export type TokenRef = string | number;
 
 /** Execution device. `auto` picks WebGPU when an adapter exists, else WASM. */
 export type Device = 'auto' | 'webgpu' | 'wasm';
@@ -57,6 +61,60 @@ export interface HookValue {
   data: Float32Array;
 }
 
+/** Options of `ModelController.generate`: the sampling filters, and how long to go on. */
+export interface GenerateOptions extends SamplingOptions {
+  /** How many tokens to add at most (default 20); generation also ends at `<|endoftext|>` or the context's end. */
+  maxNewTokens?: number;
+  /** The same seed draws the same tokens (default: a random one). */
+  seed?: number;
+  /** How many of the model's most likely tokens each step's `top` lists (default 10). */
+  topTokens?: number;
+  /** Put `<|endoftext|>` before the prompt, as `run` does with it. */
+  prependBos?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One generated token. */
+export interface GenerationStep {
+  id: number;
+  /** Its display text. */
+  token: string;
+  /** Its probability under the distribution it was drawn from (temperature, top-k and top-p applied; 1 when greedy). */
+  prob: number;
+  /** The prompt and every token so far, decoded. */
+  text: string;
+  /** The model's own most likely tokens at this step (temperature 1, no filter), as `nextToken` gives them. */
+  top: TopToken[];
+}
+
+/** The tokenizer's view of a text (`ModelController.tokenize`), as plain data. */
+export interface TokenizationData {
+  ids: number[];
+  /** Display text of each token. */
+  tokens: string[];
+  /** The pre-tokenizer's split of the text, each word in display text (`' cat'`). */
+  words: string[];
+  /** Per distinct word: its parts before any merge and after each merge (ending at its tokens), and each merge's rank in GPT-2's merges. */
+  merges: Record<string, { steps: string[][]; ranks: number[] }>;
+}
+
+/** A vocabulary token and its cosine similarity to a query. */
+export interface Neighbour {
+  token: string;
+  id: number;
+  similarity: number;
+}
+
+/** Queries of the token embedding `wte` (GPT-2's unembedding too), computed where the model runs. */
+export interface Embeddings {
+  /** The k tokens nearest `query` by cosine; a token query is left out of its own list. */
+  nearest(query: TokenRef | Float32Array, k: number): Promise<Neighbour[]>;
+  /** The k tokens nearest a − b + c by cosine, the three left out (gensim's most_similar(positive=[a, c], negative=[b])). */
+  analogy(a: TokenRef, b: TokenRef, c: TokenRef, k: number): Promise<Neighbour[]>;
+  /** The tokens' embeddings on their first two principal components. */
+  project(tokens: TokenRef[]): Promise<{ x: number; y: number }[]>;
+}
+
 /** Every event a figure fires, by name, with its `detail` (for typed listeners). */
 export interface XrayEventMap {
   'run-complete': { tokens: string[] };
@@ -66,4 +124,6 @@ export interface XrayEventMap {
   'token-hover': { position: number | null; token: string | null };
   'cell-select': { layer: number; head: number; query: number; key: number; value: number } | null;
   'train-progress': { layer: number; of: number };
+  /** A figure changed its text (`<next-token>` appended generated tokens); linked figures may follow. */
+  'text-change': { text: string };
 }

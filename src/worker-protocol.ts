@@ -6,7 +6,28 @@ import type { Engine } from './engine.js';
 import { XrayError, type XrayErrorCode } from './errors.js';
 
 /** The engine's methods the page may call. */
-export const ENGINE_METHODS = ['load', 'run', 'ablated', 'ablationScan', 'attribution', 'metric', 'patchScan', 'lens', 'headVectors', 'hook', 'release', 'probe', 'cancel', 'dispose'] as const;
+export const ENGINE_METHODS = [
+  'load',
+  'run',
+  'ablated',
+  'ablationScan',
+  'attribution',
+  'metric',
+  'patchScan',
+  'lens',
+  'headVectors',
+  'hook',
+  'release',
+  'probe',
+  'cancel',
+  'dispose',
+  'tokenize',
+  'generate',
+  'lensTargets',
+  'nearest',
+  'analogy',
+  'project',
+] as const;
 
 /** Those methods, each answering with a promise, wherever the engine runs. */
 export type EngineApi = {

@@ -1,7 +1,7 @@
 // The control task of Hewitt & Liang (2019): every word type gets a random label, drawn from the
 // task's own label distribution. A probe that scores well on it is memorising word identity, so
 // accuracy minus control accuracy (selectivity) is what the representation itself tells.
-import { seededRandom } from './random.js';
+import { seededRandom } from '../random.js';
 
 /** A label per example: the random label of its word type (same type, same label). */
 export function controlLabels(types: readonly string[], labels: Int32Array, nClasses: number, seed: number): Int32Array {

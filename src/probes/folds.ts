@@ -1,7 +1,7 @@
 // k-fold cross-validation splits. Examples of one group (the words of one sentence) stay in one
 // fold, so a probe is never tested on a sentence it was trained on.
 import { XrayError } from '../errors.js';
-import { seededRandom, shuffle } from './random.js';
+import { seededRandom, shuffle } from '../random.js';
 
 /** The fold (0..k-1) of each example: groups are shuffled and dealt round-robin. */
 export function assignFolds(groups: Int32Array, k: number, seed: number): Int32Array {

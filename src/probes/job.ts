@@ -9,7 +9,7 @@ import type { LabelledDataset } from './dataset.js';
 import { ExampleCollector, type ProbeExamples } from './examples.js';
 import { assignFolds } from './folds.js';
 import type { ProbeKind } from './probe.js';
-import { deriveSeed } from './random.js';
+import { deriveSeed } from '../random.js';
 import type { ProbeResults } from './results.js';
 import { nextMacrotask, runSliced } from './schedule.js';
 import { trainProbes, type TrainingProgress } from './train.js';

@@ -2,7 +2,7 @@
 // (MLP), trained by mini-batch Adam on softmax cross-entropy with L2. Training is a generator that
 // yields its progress (0..1) every few examples, so a caller can spread it over many short slices of time.
 import { Adam, argmax, axpy, dot, softmaxInPlace } from './optim.js';
-import { gaussian, seededRandom, shuffle, type Random } from './random.js';
+import { gaussian, seededRandom, shuffle, type Random } from '../random.js';
 
 export type ProbeKind = 'linear' | 'mlp';
 export const PROBE_KINDS: readonly ProbeKind[] = ['linear', 'mlp'];

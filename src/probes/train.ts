@@ -3,7 +3,7 @@
 // and scored on the held-out fold. A generator, so `runSliced` can keep the page responsive.
 import { foldSplit } from './folds.js';
 import { accuracy, fitProbe, type Matrix, type ProbeKind } from './probe.js';
-import { deriveSeed } from './random.js';
+import { deriveSeed } from '../random.js';
 import { layerResult, type ProbeResults } from './results.js';
 
 export interface ProbeProblem {

@@ -1,12 +1,13 @@
 // The forward-pass checks run on each execution provider, in the worker and in the page: every hook
 // against the float64 reference.
 import { expect } from '@open-wc/testing';
+import { principalComponents } from '../../src/analysis/pca.js';
 import { ModelController } from '../../src/controller.js';
 import { GraphOutput } from '../../src/gpt2-graph.js';
 import type { XrayError } from '../../src/errors.js';
 import type { ReferenceOptions } from '../reference/gpt2-reference.js';
 import type { HookName, ResolvedDevice } from '../../src/types.js';
-import { fixture, loadFixture, maxAbsDiff, rowOf, topIndices, type FixtureModel } from './support.js';
+import { fixture, loadFixture, maxAbsDiff, rowOf, softmax, topIndices, type FixtureModel } from './support.js';
 
 const TEXT = 'The cat sat on the mat because it was tired.';
 const ATTENTION_TOLERANCE = 1e-4;
@@ -230,6 +231,148 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
       ),
       'z by position',
     ).to.be.below(1e-3);
+  });
+
+  it('generates greedily as the argmax chain of the reference, each cached step as the full pass', async () => {
+    const prompt = 'The cat sat';
+    const steps = [];
+    for await (const step of controller.generate(prompt, { temperature: 0, maxNewTokens: 6, topTokens: 3 })) steps.push(step);
+    expect(steps).to.have.length(6);
+    const ids = (await controller.run(prompt)).ids.slice();
+    const V = model.config.vocabSize;
+    for (const step of steps) {
+      const ref = model.reference(ids);
+      const last = ref.logits.subarray((ids.length - 1) * V, ids.length * V);
+      expect(step.id, `after ${ids.length} tokens`).to.equal(topIndices(last, 1)[0]);
+      expect(step.prob).to.equal(1);
+      // The step's top tokens are the cached pass's: the full pass's, within float rounding.
+      const probs = softmax(Float64Array.from(last));
+      expect(step.top.map((t) => t.id)).to.deep.equal(topIndices(probs, 3));
+      expect(Math.abs(step.top[0].prob - probs[step.top[0].id])).to.be.below(1e-4);
+      ids.push(step.id);
+    }
+    const full = await controller.run(steps.at(-1)!.text);
+    expect(full.ids).to.deep.equal(ids);
+  });
+
+  it('samples with a seed that replays, under temperature, top-k and top-p, and stops when asked', async () => {
+    const options = { temperature: 1.5, topK: 40, topP: 0.9, seed: 7, maxNewTokens: 5 };
+    const draw = async () => {
+      const steps = [];
+      for await (const step of controller.generate('Once upon a time', options)) steps.push(step);
+      return steps;
+    };
+    const [first, again] = [await draw(), await draw()];
+    expect(first.map((s) => s.id)).to.deep.equal(again.map((s) => s.id));
+    expect(first.every((s) => s.prob > 0 && s.prob <= 1)).to.be.true;
+    const other = [];
+    for await (const step of controller.generate('Once upon a time', { ...options, seed: 8 })) other.push(step.id);
+    expect(other, 'another seed').to.not.deep.equal(first.map((s) => s.id));
+    // Leaving the loop stops generation; an aborted signal rejects in words.
+    const before = controller.sessionRuns;
+    const generation = controller.generate('Once upon a time', { ...options, maxNewTokens: 20 });
+    await generation.next();
+    await generation.next();
+    await generation.return();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(controller.sessionRuns - before, 'passes of a generation left after 2 of 20 steps').to.be.below(5);
+    const stop = new AbortController();
+    stop.abort();
+    const error = await controller
+      .generate('Once upon a time', { signal: stop.signal })
+      .next()
+      .catch((e: XrayError) => e);
+    expect((error as XrayError).code).to.equal('aborted');
+    const bad = await controller
+      .generate('x', { temperature: -1 })
+      .next()
+      .catch((e: XrayError) => e);
+    expect((bad as XrayError).code).to.equal('bad-option');
+  });
+
+  it('gives token log-probabilities as the reference', async () => {
+    const run = await controller.run(TEXT);
+    const ref = model.reference(run.ids);
+    const V = model.config.vocabSize;
+    const logProbs = await run.tokenLogProbs();
+    expect(logProbs).to.have.length(run.ids.length - 1);
+    const expected = run.ids.slice(1).map((next, t) => {
+      const row = ref.logits.subarray(t * V, (t + 1) * V);
+      let max = -Infinity;
+      for (const x of row) max = Math.max(max, x);
+      let sum = 0;
+      for (const x of row) sum += Math.exp(x - max);
+      return row[next] - max - Math.log(sum);
+    });
+    expect(maxAbsDiff(logProbs, expected)).to.be.below(LOGIT_TOLERANCE);
+    expect(await (await controller.run('One')).tokenLogProbs()).to.have.length(0);
+  });
+
+  it('finds nearest tokens, analogies and a PCA projection as a brute force over wte', async () => {
+    const { dModel: D, vocabSize: V } = model.config;
+    const wte = model.wte;
+    const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+    const row = (id: number) => wte.subarray(id * D, (id + 1) * D);
+    const bruteForce = (query: Float64Array, excluded: number[], k: number) => {
+      const q = norm(query);
+      const scores = Array.from({ length: V }, (_, v) => {
+        const r = row(v);
+        let dot = 0;
+        for (let d = 0; d < D; d++) dot += r[d] * query[d];
+        return { id: v, similarity: excluded.includes(v) ? -Infinity : dot / (norm(r) * q) };
+      });
+      return scores.sort((a, b) => b.similarity - a.similarity || a.id - b.id).slice(0, k);
+    };
+    const [king, man, woman] = [' king', ' man', ' woman'].map((t) => model.tokenizer.encode(t)[0]);
+    const near = await controller.embeddings.nearest(' king', 5);
+    const expected = bruteForce(Float64Array.from(row(king)), [king], 5);
+    expect(near.map((n) => n.id)).to.deep.equal(expected.map((n) => n.id));
+    expect(
+      maxAbsDiff(
+        near.map((n) => n.similarity),
+        expected.map((n) => n.similarity),
+      ),
+    ).to.be.below(1e-5);
+    expect(near[0].token).to.equal(model.tokenizer.tokenText(near[0].id));
+    const vector = Float32Array.from(row(man), (x, d) => x + row(woman)[d]);
+    const byVector = await controller.embeddings.nearest(vector, 3);
+    expect(byVector.map((n) => n.id)).to.deep.equal(bruteForce(Float64Array.from(vector), [], 3).map((n) => n.id));
+    // gensim: the mean of the unit vectors (+a, −b, +c), by cosine, the three left out.
+    const unit = (id: number) => Float64Array.from(row(id), (x) => x / norm(row(id)));
+    const [a, b, c] = [unit(king), unit(man), unit(woman)];
+    const analogy = await controller.embeddings.analogy(' king', ' man', ' woman', 4);
+    const expectedAnalogy = bruteForce(
+      Float64Array.from(a, (x, d) => x - b[d] + c[d]),
+      [king, man, woman],
+      4,
+    );
+    expect(analogy.map((n) => n.id)).to.deep.equal(expectedAnalogy.map((n) => n.id));
+    expect(
+      maxAbsDiff(
+        analogy.map((n) => n.similarity),
+        expectedAnalogy.map((n) => n.similarity),
+      ),
+    ).to.be.below(1e-5);
+    // The PCA of the four rows as read from the file (the PCA itself is checked in test/unit/pca.test.ts), up to each axis's sign.
+    const words = [' king', ' man', ' woman', ' queen'];
+    const points = await controller.embeddings.project(words);
+    const ids = words.map((w) => model.tokenizer.encode(w)[0]);
+    const rows = new Float32Array(ids.flatMap((id) => [...row(id)]));
+    const { projected } = principalComponents(rows, ids.length, D, 2);
+    for (const axis of [0, 1] as const) {
+      const ours = points.map((p) => (axis === 0 ? p.x : p.y));
+      const theirs = ids.map((_, i) => projected[2 * i + axis]);
+      const sign = Math.sign(ours[0] * theirs[0]) || 1;
+      expect(
+        maxAbsDiff(
+          ours,
+          theirs.map((x) => sign * x),
+        ),
+        `axis ${axis}`,
+      ).to.be.below(1e-3);
+    }
+    const bad = await controller.embeddings.nearest(' not one token', 3).catch((e: XrayError) => e);
+    expect((bad as XrayError).code).to.equal('bad-option');
   });
 
   it('reads the logit lens of every layer and position against the reference', async () => {

@@ -2,6 +2,7 @@
 import { parseGpt2Config } from '../../src/config.js';
 import { readSafetensorsHeader, tensorAsFloat32 } from '../../src/safetensors.js';
 import { configure } from '../../src/settings.js';
+import { createTokenizer, type Gpt2Tokenizer } from '../../src/tokenizer.js';
 import type { ModelConfig } from '../../src/types.js';
 import { gpt2Weights } from '../../src/weights.js';
 import { gpt2Reference, type ReferenceOptions, type ReferenceOutputs } from '../reference/gpt2-reference.js';
@@ -16,6 +17,8 @@ export interface FixtureModel {
   bytes: Uint8Array;
   config: ModelConfig;
   reference(ids: number[], options?: ReferenceOptions): ReferenceOutputs;
+  /** The fixture's own tokenizer (GPT-2's). */
+  tokenizer: Gpt2Tokenizer;
   /** The tied embedding/unembedding [V, D] and ln_final's γ and β, as stored. */
   wte: Float32Array;
   gamma: Float32Array;
@@ -25,11 +28,14 @@ export interface FixtureModel {
 }
 
 export async function loadFixture(name: string): Promise<FixtureModel> {
-  const [bytes, configJson] = await Promise.all([
+  const json = (file: string) => fetch(fixture(name) + file).then((r) => r.json());
+  const [bytes, configJson, tokenizerJson, tokenizerConfig] = await Promise.all([
     fetch(fixture(name) + 'model.safetensors')
       .then((r) => r.arrayBuffer())
       .then((b) => new Uint8Array(b)),
-    fetch(fixture(name) + 'config.json').then((r) => r.json()),
+    json('config.json'),
+    json('tokenizer.json'),
+    json('tokenizer_config.json'),
   ]);
   const config = parseGpt2Config(configJson);
   const table = readSafetensorsHeader(bytes);
@@ -41,6 +47,7 @@ export async function loadFixture(name: string): Promise<FixtureModel> {
   return {
     bytes,
     config,
+    tokenizer: createTokenizer(tokenizerJson, tokenizerConfig),
     wte,
     gamma,
     beta,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bosScore, inductionScore, previousTokenScore, rankHeads } from '../../src/analysis/head-scores.js';
 import type { AttentionSource } from '../../src/data.js';
-import { seededRandom } from '../../src/probes/random.js';
+import { seededRandom } from '../../src/random.js';
 import { readSafetensorsHeader } from '../../src/safetensors.js';
 import { plantedGpt2, type HeadRef } from '../fixtures/planted-gpt2.js';
 import { writeSafetensors } from '../fixtures/safetensors-writer.js';

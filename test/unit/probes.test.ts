@@ -7,7 +7,7 @@ import { controlLabels } from '../../src/probes/control.js';
 import { parseDataset } from '../../src/probes/dataset.js';
 import { assignFolds, foldSplit } from '../../src/probes/folds.js';
 import { accuracy, fitProbe, type Matrix, type ProbeKind } from '../../src/probes/probe.js';
-import { gaussian, seededRandom } from '../../src/probes/random.js';
+import { gaussian, seededRandom } from '../../src/random.js';
 import { parseProbeResults } from '../../src/probes/results.js';
 import { runSliced } from '../../src/probes/schedule.js';
 import { trainProbes, type ProbeProblem } from '../../src/probes/train.js';

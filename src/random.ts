@@ -1,5 +1,5 @@
-// Seeded randomness for probes: the same seed gives the same folds, control labels, initial
-// weights and batch order, so a figure shows the same numbers on every load.
+// Seeded randomness: the same seed gives the same probe folds, control labels, initial weights
+// and batch order, and the same sampled tokens, so a figure shows the same result on every load.
 
 /** A uniform generator on [0, 1) (mulberry32: small, fast and good enough for shuffling). */
 export type Random = () => number;
