@@ -293,9 +293,9 @@ const api = {
     for (let r = 0; r < repeats; r++) {
       cached.push(
         await timed(async () => {
-          let steps = 0;
-          for await (const _step of controller.generate(freshText(10), { temperature: 0, maxNewTokens: 20 })) steps++;
-          if (steps !== 20) throw new Error(`generation stopped after ${steps} of 20 tokens`);
+          const ids: number[] = [];
+          for await (const step of controller.generate(freshText(10), { temperature: 0, maxNewTokens: 20 })) ids.push(step.id);
+          if (ids.length !== 20) throw new Error(`generation stopped after ${ids.length} of 20 tokens`);
         }),
       );
       let sum = 0;

@@ -2,7 +2,8 @@
 // type is exported from here (and again from the package root).
 export { ModelController, DEFAULT_MODEL, DEFAULT_TOP_K, type ControllerOptions, type PatchOptions, type ProbeOptions } from './controller.js';
 export { ModelRun, type AblationScanOptions } from './model-run.js';
-export type { Attribution, PatchRequest, PatchResult, TokenRef } from './engine.js';
+export type { Attribution, PatchRequest, PatchResult } from './engine.js';
+export { Tokenization } from './tokenization.js';
 export { PATCH_HOOKS, type PatchHook } from './gpt2-graph.js';
 export type * from './types.js';
 export { XrayError, type XrayErrorCode } from './errors.js';
@@ -30,8 +31,15 @@ export {
 } from './analysis/head-scores.js';
 export { firstTop1Layers, matchesTarget, targetHits, type TargetHit } from './analysis/logit-lens.js';
 export type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
+export { principalComponents } from './analysis/pca.js';
+// Next-token sampling as generation applies it, for figures that reshape a distribution themselves.
+export { drawToken, samplingDistribution, type SamplingOptions } from './sampling.js';
+export { seededRandom, type Random } from './random.js';
 
 // The model's graph and weights, for those who build on the engine itself.
 export { GraphInput, GraphOutput, buildGpt2Graph } from './gpt2-graph.js';
 export { readSafetensorsHeader, tensorAsFloat32, type ByteSource, type SafetensorsTable, type TensorInfo } from './safetensors.js';
 export { parseGpt2Config } from './config.js';
+// The tuned lens's translators, read from a torch.save or safetensors file as the tuned-lens project ships them.
+export { readTranslators, translate, type Translators } from './tuned-lens/translators.js';
+export { readTorch, type TorchTensor } from './tuned-lens/read-torch.js';
