@@ -381,7 +381,8 @@ export class ModelController extends EventTarget {
     };
     const release = () => void api.release([data.id]).catch(() => undefined);
     const run = new ModelRun(text, data, this.loadedConfig!, {
-      lens: (ids, layers, positions, k) => this.queued((engine) => engine.lens(ids, layers, positions, k, ablation)),
+      lens: (ids, layers, positions, k, translators) => this.queued((engine) => engine.lens(ids, layers, positions, k, ablation, translators)),
+      trajectory: (ids, position, target, translators) => this.queued((engine) => engine.trajectory(ids, position, target, ablation, translators)),
       lensTargets: (ids, layers, positions, targets) => this.queued((engine) => engine.lensTargets(ids, layers, positions, targets, ablation)),
       headVectors: (ids, zHeads, resultHeads) => this.queued((engine) => engine.headVectors(ids, zHeads, resultHeads, ablation)),
       hook: (name) => api.hook(data.id, name),

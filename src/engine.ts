@@ -9,7 +9,8 @@ import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
 import { principalComponents } from './analysis/pca.js';
 import { analogyTokens, nearestTokens, type EmbeddingSource } from './embedding-queries.js';
 import { generateTokens, type GenerationRequest, type KeyValueCache } from './generation.js';
-import { fetchInto, fetchJson } from './model-files.js';
+import { fetchFile, fetchInto, fetchJson } from './model-files.js';
+import { readTranslators } from './tuned-lens/translators.js';
 import { runProbeJob, type ProbeCache, type ProbeJob, type ProbeOutcome, type ProbeProgress } from './probes/job.js';
 import { readSafetensorsHeader, tensorAsFloat32, type TensorInfo } from './safetensors.js';
 import { createSession, EAGER_OUTPUTS, readTensor, startRuntime, type ExternalFile, type ort } from './session.js';
@@ -17,7 +18,7 @@ import { applySettings, type Settings } from './settings.js';
 import { SafetensorsSink, type SplitFile } from './split-file.js';
 import { timed } from './timing.js';
 import { createTokenizer, type Gpt2Tokenizer } from './tokenizer.js';
-import type { Device, HookValue, ModelConfig, ProgressDetail, ResolvedDevice, GenerationStep, Neighbour, TokenizationData, TokenRef, TopToken } from './types.js';
+import type { Device, HookValue, ModelConfig, ProgressDetail, ResolvedDevice, GenerationStep, LensTrajectory, Neighbour, TokenizationData, TokenRef, TopToken } from './types.js';
 export type { TokenRef };
 import { placeWeights } from './weight-files.js';
 import { gpt2Weights } from './weights.js';
@@ -147,6 +148,8 @@ export class Engine {
   private readonly probeCache: ProbeCache = new Map();
   /** ln_final's γ and β, and each layer's attention bias b_O ([L, D]), for attribution. */
   private attributionWeights: { lnFinal: { weight: Float32Array; bias: Float32Array }; attnBias: Float32Array } | undefined;
+  /** Tuned lenses by URL: A transposed `[L, D, D]` and b `[L, D]`. */
+  private readonly tunedLenses = new Map<string, Promise<TunedLens>>();
   /** The L2 norm of every row of wte, for cosine queries: read from the session on the first. */
   private wteNorms: Promise<Float32Array> | undefined;
   /** Set by `dispose`: a load still under way then frees its session, and no pass starts. */
@@ -471,12 +474,54 @@ export class Engine {
     return ids[0];
   }
 
-  /** The logit lens of `ids`: `[layer][position][rank]` for the given layers and positions (an extra pass). */
-  async lens(ids: number[], layers: number[], positions: number[], k: number, ablation?: Ablation): Promise<TopToken[][][]> {
-    await this.ready();
-    const out = await this.forward([ids], { lensLayers: layers, lensPositions: positions, topK: k, ablation });
+  /**
+   * The logit lens of `ids`: `[layer][position][rank]` for the given layers and positions (an extra
+   * pass). With `translators` (a file's URL) the tuned lens: layers below the last read through
+   * their translators, the last being the model's own logits.
+   */
+  async lens(ids: number[], layers: number[], positions: number[], k: number, ablation?: Ablation, translators?: string): Promise<TopToken[][][]> {
+    const { config } = await this.ready();
+    const lens = translators ? await this.translators(translators) : undefined;
+    const tunedLayers = lens ? layers.filter((l) => l < config.nLayer) : [];
+    const plainLayers = layers.filter((l) => !tunedLayers.includes(l));
+    const tuned = lens && this.tunedWork(lens, tunedLayers);
+    const out = await this.forward([ids], { lensLayers: plainLayers, lensPositions: positions, topK: k, ablation, tuned });
     const [probs, top] = (await take(out, [GraphOutput.topProbs, GraphOutput.topIds])) as [Float32Array, BigInt64Array];
-    return layers.map((_, l) => positions.map((_, p) => this.topTokens(probs, top, (l * positions.length + p) * k, k)));
+    const rows = [...tunedLayers, ...plainLayers]; // the graph's order: tuned rows first
+    return layers.map((layer) => positions.map((_, p) => this.topTokens(probs, top, (rows.indexOf(layer) * positions.length + p) * k, k)));
+  }
+
+  /**
+   * The prediction trajectory at `position`: per residual layer 0…L, the lens distribution's entropy,
+   * its forward KL from the model's own (KL(model ‖ lens), nats) and the `target` token's rank and
+   * log-probability, for the logit lens and, with `translators`, the tuned lens (one extra pass).
+   */
+  async trajectory(ids: number[], position: number, target: number, ablation?: Ablation, translators?: string): Promise<{ logit: LensTrajectory; tuned?: LensTrajectory }> {
+    const { config } = await this.ready();
+    const L = config.nLayer;
+    const all = Array.from({ length: L + 1 }, (_, l) => l);
+    const lens = translators ? await this.translators(translators) : undefined;
+    const tunedLayers = lens ? all.slice(0, L) : [];
+    const rows = tunedLayers.length + L + 1;
+    const final = rows - 1; // the plain lens at layer L: the model's own logits
+    const out = await this.forward([ids], {
+      lensLayers: all,
+      lensPositions: [position],
+      tuned: lens && this.tunedWork(lens, tunedLayers),
+      lensTargets: Array<number>(rows).fill(target),
+      distributions: { rows: Array.from({ length: rows }, (_, r) => r), reference: Array<number>(rows).fill(final) },
+      ablation,
+    });
+    const [logProbs, ranks, entropy, kl] = (await take(out, [GraphOutput.lensTargetLogProbs, GraphOutput.lensTargetRanks, GraphOutput.lensEntropy, GraphOutput.lensForwardKl])) as Float32Array[];
+    // Rows [from, from + L] (the tuned lens's L rows then the model's own, or the logit lens's L + 1).
+    const trajectory = (picked: number[]): LensTrajectory => ({
+      entropy: Float32Array.from(picked, (r) => entropy[r]),
+      forwardKl: Float32Array.from(picked, (r) => kl[r]),
+      targetRank: Float32Array.from(picked, (r) => ranks[r]),
+      targetLogProb: Float32Array.from(picked, (r) => logProbs[r]),
+    });
+    const logit = trajectory(all.map((l) => tunedLayers.length + l));
+    return lens ? { logit, tuned: trajectory([...tunedLayers, final]) } : { logit };
   }
 
   /** `hook_z` ([k, T, dHead]) of the flat heads `layer * nHead + head` in `zHeads`, and `hook_result` ([r, T, D]) of those in `resultHeads`. */
@@ -704,6 +749,39 @@ export class Engine {
     return task;
   }
 
+  /** A translators file, fetched (through the cache) and read once, its matrices transposed for the graph. */
+  private translators(url: string): Promise<TunedLens> {
+    let lens = this.tunedLenses.get(url);
+    if (!lens) {
+      lens = this.loadTranslators(url);
+      this.tunedLenses.set(url, lens);
+      lens.catch(() => this.tunedLenses.delete(url));
+    }
+    return lens;
+  }
+
+  private async loadTranslators(url: string): Promise<TunedLens> {
+    const name = new URL(url, this.options.baseUrl).pathname.split('/').pop() || url;
+    const bytes = await fetchFile(url, name, { notFound: () => new XrayError('download-failed', `No tuned-lens translators at ${url} (404).`) });
+    const { layers, dModel: D, weight, bias } = readTranslators(bytes, name, this.config!);
+    // The graph computes h·Aᵀ: nn.Linear's weight [out, in], transposed once here.
+    const transposed = new Float32Array(weight.length);
+    for (let l = 0; l < layers; l++) for (let o = 0; o < D; o++) for (let i = 0; i < D; i++) transposed[(l * D + i) * D + o] = weight[(l * D + o) * D + i];
+    return { transposed, bias };
+  }
+
+  /** The tuned lens's inputs for these layers (all of them: the arrays as they are). */
+  private tunedWork({ transposed, bias }: TunedLens, layers: number[]): PassWork['tuned'] {
+    const D = this.config!.dModel;
+    const every = layers.length === this.config!.nLayer && layers.every((l, i) => l === i);
+    if (every) return { layers, translators: transposed, bias };
+    return {
+      layers,
+      translators: Float32Array.from(layers.flatMap((l) => [...transposed.subarray(l * D * D, (l + 1) * D * D)])),
+      bias: Float32Array.from(layers.flatMap((l) => [...bias.subarray(l * D, (l + 1) * D)])),
+    };
+  }
+
   /** A generation step: `ids` after the cached tokens; the last logits, top tokens and the grown cache. */
   private async step(ids: number[], past: KeyValueCache | undefined, k: number): Promise<{ logits: Float32Array; top: TopToken[]; cache: KeyValueCache }> {
     const out = await this.forward([ids], { cacheBatch: [0], past, topK: k });
@@ -745,6 +823,12 @@ export class Engine {
 }
 
 const released = () => new XrayError('released', 'The model was released.');
+
+/** A tuned lens as the graph takes it. */
+interface TunedLens {
+  transposed: Float32Array;
+  bias: Float32Array;
+}
 
 /** Outputs that are empty unless a pass asks for them, so never kept for `hook()`. */
 const ON_REQUEST_OUTPUTS: readonly string[] = [

@@ -26,7 +26,14 @@ export const GraphInput = {
   // P = 0 is a pass over the ids alone.
   pastKeyValues: 'past_key_values',
   cacheBatch: 'cache_batch', // int64 [c]: batch items whose keys and values (`present`) to return
-  lensTargets: 'lens_targets', // int64 [r], r ∈ {0, n·m}: a token per lens row whose log-probability and rank to return
+  // The tuned lens: residual layers read through their translators (A transposed, [n₂, D, D], and b
+  // [n₂, D]) at the lens positions; their rows come before the plain lens's.
+  tunedLayers: 'tuned_layers',
+  translators: 'translators',
+  translatorBias: 'translator_bias',
+  lensTargets: 'lens_targets', // int64 [r]: a token for each of the first r lens rows, whose log-probability and rank to return
+  distributionRows: 'distribution_rows', // int64 [s]: lens rows whose entropy and forward KL to return
+  distributionReference: 'distribution_reference', // int64 [s]: the row each is compared with
   embeddingIds: 'embedding_ids', // int64 [q]: tokens whose embeddings are dotted with every row of wte
   embeddingVectors: 'embedding_vectors', // float [p, D]: vectors dotted with every row of wte
   normIds: 'norm_ids', // int64 [n]: tokens whose embedding norms to return
@@ -53,6 +60,8 @@ export const GraphOutput = {
   present: 'present', // [c, L, 2, H, P+T, dHead]: past and new keys and values of the cache_batch items
   lensTargetLogProbs: 'lens.target_log_probs', // [r]: log-softmax of each lens row at its target
   lensTargetRanks: 'lens.target_ranks', // [r]: how many tokens each lens row puts above its target
+  lensEntropy: 'lens.entropy', // [s]: the distribution_rows' entropy, in nats
+  lensForwardKl: 'lens.forward_kl', // [s]: KL(reference ‖ row), in nats
   embeddingDots: 'W_E.dots', // [V, q + p]: every row of wte dotted with each embedding query
   embeddingNorms: 'W_E.norms', // [n]: the L2 norms of the norm_ids' embeddings
 } as const;
@@ -209,10 +218,16 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   // stacked above the last position of each batch item so that one Gemm unembeds them all.
   const lensLayers = g.input({ name: GraphInput.lensLayers, type: DataType.INT64, dims: ['lens_layers'] });
   const lensPositions = g.input({ name: GraphInput.lensPositions, type: DataType.INT64, dims: ['lens_positions'] });
-  const picked = g.op('Gather', [g.op('Gather', [residual, lensLayers], { axis: 1 }), lensPositions], { axis: 2 }); // [B, n, m, D]
-  const lensRows = g.op('Reshape', [picked, i64(-1, D)]); // [n·m, D]
-  const allLogits = unembed(lnF(g.op('Concat', [lensRows, last], { axis: 0 }))); // [n·m + B, V]
-  const logits = g.op('Slice', [allLogits, g.op('Shape', [lensRows], { end: 1 }), i64(2 ** 62), i64(0)]); // rows n·m onwards: [B, V]
+  const pick = (layers: string) => g.op('Gather', [g.op('Gather', [residual, layers], { axis: 1 }), lensPositions], { axis: 2 }); // [B, n, m, D]
+  // The tuned lens: the chosen layers' rows through their affine translators, h + h·Aᵀ + b, first.
+  const tunedLayers = g.input({ name: GraphInput.tunedLayers, type: DataType.INT64, dims: ['tuned_layers'] });
+  const translators = g.input({ name: GraphInput.translators, type: DataType.FLOAT, dims: ['tuned_layers', D, D] });
+  const translatorBias = g.input({ name: GraphInput.translatorBias, type: DataType.FLOAT, dims: ['tuned_layers', D] });
+  const tuned = pick(tunedLayers);
+  const translated = g.op('Add', [g.op('Add', [tuned, g.op('MatMul', [tuned, translators])]), g.op('Unsqueeze', [translatorBias, i64(1)])]);
+  const lensRows = g.op('Concat', [g.op('Reshape', [translated, i64(-1, D)]), g.op('Reshape', [pick(lensLayers), i64(-1, D)])], { axis: 0 }); // [(n₂ + n)·m, D]
+  const allLogits = unembed(lnF(g.op('Concat', [lensRows, last], { axis: 0 }))); // [(n₂ + n)·m + B, V]
+  const logits = g.op('Slice', [allLogits, g.op('Shape', [lensRows], { end: 1 }), i64(2 ** 62), i64(0)]); // the rows after the lens's: [B, V]
   g.output(logits, { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
   const topK = g.input({ name: GraphInput.topK, type: DataType.INT64, dims: [1] });
   const rows = g.op('Softmax', [allLogits], { axis: -1 });
@@ -231,6 +246,19 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(flat(g.op('Sub', [targetLogit, logSum])), { name: GraphOutput.lensTargetLogProbs, type: DataType.FLOAT, dims: ['lens_targets'] });
   const above = g.op('Cast', [g.op('Greater', [targetRows, targetLogit])], { to: DataType.FLOAT });
   g.output(flat(g.op('ReduceSum', [above, i64(1)], { keepdims: 0 })), { name: GraphOutput.lensTargetRanks, type: DataType.FLOAT, dims: ['lens_targets'] });
+
+  // Prediction trajectories: chosen rows' entropy and forward KL from a reference row each (the
+  // model's own at that position), as tuned-lens's PredictionTrajectory measures them, in nats.
+  const logSoftmax = (x: string) => {
+    const max = g.op('ReduceMax', [x], { axes: [1], keepdims: 1 });
+    return g.op('Sub', [x, g.op('Add', [g.op('Log', [g.op('ReduceSum', [g.op('Exp', [g.op('Sub', [x, max])]), i64(1)], { keepdims: 1 })]), max])]);
+  };
+  const rowsOf = (name: string) => g.op('Gather', [allLogits, g.input({ name, type: DataType.INT64, dims: [name] })], { axis: 0 });
+  const logP = logSoftmax(rowsOf(GraphInput.distributionRows)); // [s, V]
+  const referenceLogP = logSoftmax(rowsOf(GraphInput.distributionReference));
+  const sum = (x: string) => flat(g.op('ReduceSum', [x, i64(1)], { keepdims: 0 }));
+  g.output(g.op('Neg', [sum(g.op('Mul', [g.op('Exp', [logP]), logP]))]), { name: GraphOutput.lensEntropy, type: DataType.FLOAT, dims: ['distribution_rows'] });
+  g.output(sum(g.op('Mul', [g.op('Exp', [referenceLogP]), g.op('Sub', [referenceLogP, logP])])), { name: GraphOutput.lensForwardKl, type: DataType.FLOAT, dims: ['distribution_rows'] });
   return g.encode('gpt2-instrumented');
 }
 

@@ -44,8 +44,12 @@ export interface PassWork {
   past?: { data: Float32Array; length: number };
   /** Batch items whose keys and values (`present`) to return. */
   cacheBatch?: number[];
-  /** One token per lens row (layer-major) whose log-probability and rank to return. */
+  /** The tuned lens: residual layers read through their translators (their rows come first). */
+  tuned?: { layers: number[]; translators: Float32Array; bias: Float32Array };
+  /** One token for each of the first lens rows, whose log-probability and rank to return. */
   lensTargets?: number[];
+  /** Lens rows whose entropy and forward KL from their reference rows to return. */
+  distributions?: { rows: number[]; reference: number[] };
   /** Tokens and vectors dotted with every row of wte. */
   embeddingIds?: number[];
   embeddingVectors?: Float32Array;
@@ -60,8 +64,13 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
     [GraphInput.pastKeyValues]: float32Tensor(past.data, [ids.length, L, 2, H, past.length, D / H]),
     [GraphInput.cacheBatch]: int64Tensor(work.cacheBatch ?? []),
-    // WebGPU's reductions refuse empty inputs: unasked, these two get one index whose answer is ignored.
+    // WebGPU's reductions refuse empty inputs: unasked, these get one index whose answer is ignored.
     [GraphInput.lensTargets]: int64Tensor(work.lensTargets ?? [0]),
+    [GraphInput.distributionRows]: int64Tensor(work.distributions?.rows ?? [0]),
+    [GraphInput.distributionReference]: int64Tensor(work.distributions?.reference ?? [0]),
+    [GraphInput.tunedLayers]: int64Tensor(work.tuned?.layers ?? []),
+    [GraphInput.translators]: float32Tensor(work.tuned?.translators ?? new Float32Array(0), [work.tuned?.layers.length ?? 0, D, D]),
+    [GraphInput.translatorBias]: float32Tensor(work.tuned?.bias ?? new Float32Array(0), [work.tuned?.layers.length ?? 0, D]),
     [GraphInput.embeddingIds]: int64Tensor(work.embeddingIds ?? []),
     [GraphInput.embeddingVectors]: float32Tensor(work.embeddingVectors ?? new Float32Array(0), [(work.embeddingVectors?.length ?? 0) / D, D]),
     [GraphInput.normIds]: int64Tensor(work.normIds ?? [0]),

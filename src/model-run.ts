@@ -5,12 +5,14 @@ import type { Ablation, Attribution, RunData, TokenRef } from './engine.js';
 import { checkIndex, XrayError } from './errors.js';
 import { GraphOutput } from './gpt2-graph.js';
 import type { HeadRef } from './selection.js';
-import type { HookName, HookValue, ModelConfig, TopToken } from './types.js';
+import type { HookName, HookValue, LensOptions, LensTrajectory, ModelConfig, PredictionTrajectories, TopToken } from './types.js';
 
 /** What a run asks of the engine that made it (each call queued by its controller). */
 export interface RunBackend {
   /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
-  lens(ids: number[], layers: number[], positions: number[], k: number): Promise<TopToken[][][]>;
+  lens(ids: number[], layers: number[], positions: number[], k: number, translators?: string): Promise<TopToken[][][]>;
+  /** The logit (and, with translators, tuned) lens's trajectory at `position`, following `target`. */
+  trajectory(ids: number[], position: number, target: number, translators?: string): Promise<{ logit: LensTrajectory; tuned?: LensTrajectory }>;
   /** For each lens row (layers × positions, layer-major), the log-probability and rank of its target token. */
   lensTargets(ids: number[], layers: number[], positions: number[], targets: number[]): Promise<{ logProbs: Float32Array; ranks: Float32Array }>;
   /** hook_z ([k, T, dHead]) and hook_result ([r, T, D]) of flat heads `layer * nHead + head`, for these ids. */
@@ -118,16 +120,19 @@ export class ModelRun {
 
   /**
    * The logit lens: every residual layer read through ln_f and the unembedding, top-k per position.
+   * With `translators` (the URL of a tuned lens's `params.pt` or safetensors), the tuned lens:
+   * each layer below the last through its affine translator first, ln_f(h + A·h + b), as
+   * tuned-lens's `transform_hidden`; the last layer is the model's own logits either way.
    * Runs one extra forward pass (memoised) because the lens costs more than the model itself.
    */
-  async logitLens(k = 5, positions?: number[]): Promise<TopToken[][][]> {
+  async logitLens(k = 5, positions?: number[], { translators }: LensOptions = {}): Promise<TopToken[][][]> {
     const picked = positions ?? this.ids.map((_, i) => i);
     picked.forEach((p) => checkIndex('position', p, this.length));
     checkIndex('k', k - 1, this.config.vocabSize);
-    const key = `${k}:${picked.join(',')}`;
+    const key = `${k}:${picked.join(',')}:${translators ?? ''}`;
     let lens = this.lensCache.get(key);
     if (!lens) {
-      lens = this.computeLens(k, picked);
+      lens = this.computeLens(k, picked, translators);
       this.lensCache.set(key, lens);
       lens.catch(() => this.lensCache.delete(key));
     }
@@ -145,6 +150,22 @@ export class ModelRun {
       this.logProbs.catch(() => (this.logProbs = undefined));
     }
     return this.logProbs;
+  }
+
+  /**
+   * The prediction trajectory at `position` (default: the last), per residual layer 0…L: the lens
+   * distribution's entropy, its forward KL from the model's own, and the rank and log-probability
+   * of `target` (default: the next token of the text, or at the last position the model's own top
+   * prediction), for the logit lens and, with `translators`, the tuned lens, as tuned-lens's
+   * PredictionTrajectory measures them. One extra pass.
+   */
+  async predictionTrajectory(position = this.length - 1, { translators, target }: LensOptions & { target?: number } = {}): Promise<PredictionTrajectories> {
+    checkIndex('position', position, this.length);
+    const id = target ?? (position < this.length - 1 ? this.ids[position + 1] : this.data.next[0].id);
+    checkIndex('target', id, this.config.vocabSize);
+    const trajectories = await this.backend.trajectory(this.ids, position, id, translators);
+    const token = target === undefined && position < this.length - 1 ? this.tokens[position + 1] : id === this.data.next[0].id ? this.data.next[0].token : `<${id}>`;
+    return { position, target: { id, token }, ...trajectories };
   }
 
   /** The `hook_z` ([T, dHead]) and `hook_result` ([T, D]) vectors of one head (one extra forward pass). */
@@ -316,7 +337,7 @@ export class ModelRun {
     return values;
   }
 
-  private async computeLens(k: number, positions: number[]): Promise<TopToken[][][]> {
+  private async computeLens(k: number, positions: number[], translators: string | undefined): Promise<TopToken[][][]> {
     const layers = Array.from({ length: this.config.nLayer + 1 }, (_, l) => l);
     // The lens softmaxes (L+1)·positions rows of the vocabulary at once: passes over slices of the
     // positions keep that under lensPassBytes (a whole GPT-2 text of 1,024 tokens would need 2.7 GB).
@@ -324,7 +345,7 @@ export class ModelRun {
     const slices: TopToken[][][][] = [];
     for (let start = 0; start < positions.length; start += perPass) {
       const slice = positions.slice(start, start + perPass);
-      slices.push(await this.backend.lens(this.ids, layers, slice, k));
+      slices.push(await this.backend.lens(this.ids, layers, slice, k, translators));
     }
     return layers.map((l) => slices.flatMap((slice) => slice[l]));
   }

@@ -98,6 +98,36 @@ export interface TokenizationData {
   merges: Record<string, { steps: string[][]; ranks: number[] }>;
 }
 
+/**
+ * One lens's prediction trajectory at a position, per residual layer 0…L (the last being the model's
+ * own distribution), as tuned-lens's PredictionTrajectory measures it.
+ */
+export interface LensTrajectory {
+  /** The lens distribution's entropy, in nats. */
+  entropy: Float32Array;
+  /** KL(model ‖ lens), in nats: 0 at the last layer. */
+  forwardKl: Float32Array;
+  /** How many tokens the lens ranks above the target (0: it is the top prediction). */
+  targetRank: Float32Array;
+  /** log P(target) under the lens. */
+  targetLogProb: Float32Array;
+}
+
+/** The logit lens's and (with translators) the tuned lens's trajectories at one position. */
+export interface PredictionTrajectories {
+  position: number;
+  /** The token whose rank and log-probability are followed. */
+  target: { id: number; token: string };
+  logit: LensTrajectory;
+  tuned?: LensTrajectory;
+}
+
+/** Options of `run.logitLens` and `run.predictionTrajectory`. */
+export interface LensOptions {
+  /** URL of a tuned lens's translators (the tuned-lens project's `params.pt`, or safetensors): the tuned lens instead of, or beside, the logit lens. */
+  translators?: string;
+}
+
 /** A vocabulary token and its cosine similarity to a query. */
 export interface Neighbour {
   token: string;

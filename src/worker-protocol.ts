@@ -27,6 +27,7 @@ export const ENGINE_METHODS = [
   'nearest',
   'analogy',
   'project',
+  'trajectory',
 ] as const;
 
 /** Those methods, each answering with a promise, wherever the engine runs. */

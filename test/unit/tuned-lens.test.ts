@@ -1,5 +1,5 @@
 // Unit tests of reading a tuned lens's translators: real torch.save files (written by PyTorch, in
-// ../shared/fixtures/tuned-lens beside the checkout), edited copies of them for the cases PyTorch
+// test/fixtures/tuned-lens), edited copies of them for the cases PyTorch
 // writes elsewhere or a broken download, and the same tensors as safetensors.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { readTranslators, translate, type Translators } from '../../src/tuned-le
 import type { ModelConfig } from '../../src/types.js';
 import { encodeFloats, writeSafetensors, type SafetensorsEntry } from '../fixtures/safetensors-writer.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/tuned-lens/', import.meta.url);
+const FIXTURES = new URL('../fixtures/tuned-lens/', import.meta.url);
 const fixture = (file: string) => new Uint8Array(readFileSync(new URL(file, FIXTURES)));
 const expected = JSON.parse(readFileSync(new URL('expected.json', FIXTURES), 'utf8')) as Record<string, { layer: number; x: number[]; translated: number[] }[]>;
 
