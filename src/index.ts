@@ -42,4 +42,5 @@ export { readSafetensorsHeader, tensorAsFloat32, type ByteSource, type Safetenso
 export { parseGpt2Config } from './config.js';
 // The tuned lens's translators, read from a torch.save or safetensors file as the tuned-lens project ships them.
 export { readTranslators, translate, type Translators } from './tuned-lens/translators.js';
+export { pretrainedLensUrl } from './model-files.js';
 export { readTorch, type TorchTensor } from './tuned-lens/read-torch.js';

@@ -29,6 +29,25 @@ export function isRepoId(model: string): boolean {
   return /^[\w.-]+(\/[\w.-]+)?$/.test(model);
 }
 
+/** The GPT-2 checkpoints the tuned-lens project trained lenses for, by their Hub ids. */
+const PRETRAINED_LENSES: Record<string, string> = {
+  'openai-community/gpt2': 'gpt2',
+  gpt2: 'gpt2',
+  'openai-community/gpt2-large': 'gpt2-large',
+  'gpt2-large': 'gpt2-large',
+  'openai-community/gpt2-xl': 'gpt2-xl',
+  'gpt2-xl': 'gpt2-xl',
+};
+
+/**
+ * The tuned-lens project's pretrained lens for a model, where it keeps them (its Hub Space's
+ * `lens/<model>/params.pt`), or undefined for a model it has none for.
+ */
+export function pretrainedLensUrl(model: string, host = currentSettings().remoteHost!): string | undefined {
+  const name = PRETRAINED_LENSES[model];
+  return name && new URL(`spaces/AlignmentResearch/tuned-lens/resolve/main/lens/${name}/params.pt`, host.endsWith('/') ? host : `${host}/`).href;
+}
+
 /**
  * The folder of a Hub repo at a revision, as transformers.js builds it from the host and the path
  * template; `configure` points both at a mirror. A host with a path (a mirror's prefix) keeps it.
