@@ -3,72 +3,12 @@
 // transformers.js itself (a dev dependency, here an oracle), as are the Hub URLs.
 import { env as transformersEnv, GPT2Tokenizer } from '@huggingface/transformers';
 import { expect } from '@open-wc/testing';
-import * as r50k from 'gpt-tokenizer/encoding/r50k_base';
 import { displayText, tokenBytes } from '../../src/token-text.js';
 import { modelBaseUrl } from '../../src/model-files.js';
 import { configure, currentSettings } from '../../src/settings.js';
 import { createTokenizer, type Gpt2Tokenizer } from '../../src/tokenizer.js';
+import { oracle, STRINGS } from '../fixtures/tokenizer-strings.js';
 import { fixture } from './support.js';
-
-const STRINGS = [
-  'The cat sat on the mat because it was tired',
-  'The Eiffel Tower is in',
-  'Hello, world!',
-  '',
-  ' ',
-  '  leading spaces',
-  'trailing spaces   ',
-  'many     spaces   between',
-  '\ttabs\tand\nnewlines\n\n',
-  '\r\n windows line end',
-  "It's, I'm, you're, they've, we'll, she'd, can't",
-  "DON'T SHOUT'S",
-  '1234567890',
-  '3.14159 2,718 1e-10 -42 +7',
-  '$100.00 and 50% off',
-  '2026-11-23T02:28:55Z',
-  'café naïve résumé',
-  'Straße, Ærø, Øresund',
-  'Москва — столица России',
-  'Ελληνικά γράμματα',
-  '中文字符测试',
-  '日本語のテキスト',
-  '한국어 텍스트',
-  'עברית וערבית: العربية',
-  'हिन्दी पाठ',
-  'ไทย',
-  '😀😃😄 emoji',
-  '👨‍👩‍👧‍👦 family ZWJ',
-  '🇫🇷🇩🇪 flags',
-  'e\u0301 combining accent',
-  '\u200bzero\u200bwidth',
-  'function add(a, b) { return a + b; }',
-  'const x = arr.map((v) => v * 2);',
-  'def f(x):\n    return x ** 2\n',
-  '<div class="x">&amp;</div>',
-  'SELECT * FROM users WHERE id = 1;',
-  'https://example.org/path?q=1&r=2#frag',
-  'user@example.com',
-  '#hashtag @mention',
-  '!!!???...',
-  '————',
-  '"quoted" \'single\' `back`',
-  '<|endoftext|>',
-  'Before<|endoftext|>after',
-  'A<|endoftext|><|endoftext|>B',
-  'endoftext without markers',
-  'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
-  'The quick brown fox jumps over the lazy dog.',
-  'GPT-2 was released in 2019 by OpenAI.',
-  'mixed 123abc456 tokens',
-  '\u00a0non-breaking\u00a0space',
-  'tabs\t\t\tand   spaces \t mixed',
-];
-
-/** r50k with `<|endoftext|>` allowed as a special token, as Hugging Face's tokenizer treats it. */
-function oracle(text: string): number[] {
-  return text.split('<|endoftext|>').flatMap((part, i) => [...(i > 0 ? [50256] : []), ...r50k.encode(part)]);
-}
 
 describe('GPT-2 tokenization', () => {
   let tokenizer: Gpt2Tokenizer;
