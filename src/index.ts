@@ -32,6 +32,7 @@ export {
 export { firstTop1Layers, matchesTarget, targetHits, type TargetHit } from './analysis/logit-lens.js';
 export type { ProbeJob, ProbeOutcome, ProbeProgress } from './probes/job.js';
 export { principalComponents } from './analysis/pca.js';
+export { residualPaths, residualStats, type ResidualPaths, type ResidualStats } from './analysis/residual-stats.js';
 // Next-token sampling as generation applies it, for figures that reshape a distribution themselves.
 export { drawToken, samplingDistribution, type SamplingOptions } from './sampling.js';
 export { seededRandom, type Random } from './random.js';
