@@ -17,7 +17,9 @@ import { posDataset } from '../src/probes/pos-task.js';
 import { createTokenizer } from '../src/tokenizer.js';
 
 import '../components/attention-heatmap.js';
+import '../components/attention-lines.js';
 import '../components/head-grid.js';
+import '../components/next-token.js';
 
 configure({ wasmPaths: '/ort/' });
 // ?inpage: every controller this page makes runs its model in the page, not in a worker.
@@ -308,6 +310,32 @@ const api = {
     return { cachedMs: median(cached), uncachedMs: median(uncached), firstNearestMs, nearestMs: median(nearest) };
   },
 
+  /**
+   * `<next-token>` over a GPT-2-sized vocabulary (data mode: 50,257 logits): from a temperature
+   * change to the frame that shows it, median of the repeats (one frame at 60 Hz is 16.7 ms).
+   */
+  async temperatureRepaint(repeats: number) {
+    const logits = Array.from({ length: 50_257 }, (_, i) => 4 * Math.sin(i * 12.9898) - 2);
+    const el = document.createElement('next-token') as HTMLElement & { data: unknown; temperature: number; updateComplete: Promise<boolean> };
+    el.data = { tokens: ['Hi'], logits };
+    document.body.append(el);
+    await el.updateComplete;
+    await settle();
+    const updates: number[] = [];
+    const frames: number[] = [];
+    for (let r = 0; r < repeats * 3; r++) {
+      await new Promise(requestAnimationFrame); // start at a frame's beginning
+      const started = performance.now();
+      el.temperature = 0.3 + ((r * 0.37) % 1.6);
+      await el.updateComplete;
+      updates.push(performance.now() - started);
+      await new Promise(requestAnimationFrame);
+      frames.push(performance.now() - started);
+    }
+    el.remove();
+    return { updateMs: median(updates), frameMs: median(frames), maxFrameMs: Math.max(...frames) };
+  },
+
   /** From this page's start to the first run's result: load (Cache API when warm), build, session, run. */
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });
@@ -449,6 +477,63 @@ const api = {
       el.remove();
     }
     return median(times);
+  },
+
+  /**
+   * <attention-lines> with `heads` heads of one layer at T tokens, medians of `repeats`: from setting
+   * `data` on a new element to its lines painted, and from hovering a query token to its lines alone
+   * painted, then from leaving it to every line back. "Painted" reads one pixel of the canvas back,
+   * so the drawing has been rasterised, not only recorded.
+   */
+  async lines(T: number, heads: number, repeats: number) {
+    const tokens = Array.from({ length: T }, (_, i) => ` t${i}`);
+    const pattern = (seed: number) =>
+      Array.from({ length: T }, (_, q) => {
+        const row = Array.from({ length: T }, (_, k) => (k <= q ? 1 + ((k * 31 + q * 17 + seed) % 7) : 0));
+        const sum = row.reduce((a, b) => a + b, 0);
+        return row.map((x) => x / sum);
+      });
+    const attention = Array.from({ length: heads }, (_, h) => pattern(h));
+    const flush = (el: HTMLElement) => (el.shadowRoot!.querySelector('canvas') as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 1, 1);
+    const paint: number[] = [];
+    const hover: number[] = [];
+    const leave: number[] = [];
+    let drawn = 0;
+    for (let r = 0; r <= repeats; r++) {
+      const el = document.createElement('attention-lines');
+      el.style.width = '960px';
+      document.body.append(el);
+      await new Promise(requestAnimationFrame);
+      const complete = new Promise((done) => el.addEventListener('run-complete', done, { once: true }));
+      const started = performance.now();
+      el.data = { tokens, attention };
+      await complete;
+      await el.updateComplete;
+      flush(el);
+      await new Promise(requestAnimationFrame);
+      const painted = performance.now();
+      drawn = el.drawnLines.length;
+      await new Promise(requestAnimationFrame);
+      const token = el.shadowRoot!.querySelector(`[data-index="${2 * Math.floor(T / 2)}"]`)!;
+      const hoverStart = performance.now();
+      token.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+      await el.updateComplete;
+      flush(el);
+      const hovered = performance.now();
+      await new Promise(requestAnimationFrame);
+      const leaveStart = performance.now();
+      el.shadowRoot!.querySelector('[role="grid"]')!.dispatchEvent(new PointerEvent('pointerleave'));
+      await el.updateComplete;
+      flush(el);
+      const left = performance.now();
+      if (r > 0) {
+        paint.push(painted - started);
+        hover.push(hovered - hoverStart);
+        leave.push(left - leaveStart);
+      }
+      el.remove();
+    }
+    return { lines: drawn, paintMs: median(paint), hoverMs: median(hover), leaveMs: median(leave), paint, hover };
   },
 };
 

@@ -10,7 +10,7 @@ import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
-/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, responsive, interventions, generation. */
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, lines, responsive, interventions, generation. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
@@ -292,6 +292,17 @@ try {
     results.renderMs = render;
     await plain.close();
   }
+  // 6b. <attention-lines>, BertViz's head view: 12 heads at T = 100 (60,600 lines), data set to
+  // painted and a hovered token's lines alone, in the same plain browser as the figures above.
+  if (wanted('lines')) {
+    const plain = await puppeteer.launch({ executablePath: findChrome(), headless: true, args: HEADLESS_ARGS });
+    const page = await openPage('', plain);
+    const lines = await call<{ lines: number; paintMs: number; hoverMs: number; leaveMs: number }>(page, 'lines', 100, 12, REPEATS);
+    results.linesT100 = lines;
+    record(`render attention-lines 12 heads, T = 100 (${lines.lines} lines), data to painted (≤ 50 ms)`, ms(lines.paintMs));
+    record('attention-lines hover a token to its lines painted (≤ 16 ms)', `${lines.hoverMs.toFixed(1)} ms (leave: ${lines.leaveMs.toFixed(1)} ms)`);
+    await plain.close();
+  }
   // 7. Responsiveness, WASM, one thread, weights from the Cache API: the page's main thread while the
   // model works in the page (as before the worker) and in its worker; typing into a figure; and what
   // the worker adds to a pass.
@@ -362,6 +373,14 @@ try {
       '20 new tokens after a 10-token prompt, key/value cache (≤ 1.5 s)',
       `${ms(generation.cachedMs)} vs ${ms(generation.uncachedMs)} for 20 full passes: ${(generation.cachedMs / generation.uncachedMs).toFixed(2)} ×`,
     );
+    const repaint = await (async () => {
+      const again = await openPage();
+      const figures = await call<{ updateMs: number; frameMs: number; maxFrameMs: number }>(again, 'temperatureRepaint', REPEATS);
+      await again.close();
+      return figures;
+    })();
+    results.temperatureRepaint = repaint;
+    record('<next-token> temperature change, 50,257 logits (one frame)', `update ${ms(repaint.updateMs)}, to the next frame ${ms(repaint.frameMs)} (median; ${ms(repaint.maxFrameMs)} at most)`);
     record('nearest over the vocabulary (≤ 100 ms)', `${ms(generation.nearestMs)} (the first, reading the norms too: ${ms(generation.firstNearestMs)})`);
   }
 } finally {

@@ -7,3 +7,7 @@ export * from './probe-chart.js';
 export * from './head-ablation.js';
 export * from './activation-patching.js';
 export * from './logit-attribution.js';
+export * from './token-view.js';
+export * from './next-token.js';
+export * from './embedding-space.js';
+export * from './residual-stream.js';

@@ -9,6 +9,10 @@ import { ProbeChart as ProbeChartElement } from '../components/probe-chart.js';
 import { HeadAblation as HeadAblationElement } from '../components/head-ablation.js';
 import { ActivationPatching as ActivationPatchingElement } from '../components/activation-patching.js';
 import { LogitAttribution as LogitAttributionElement } from '../components/logit-attribution.js';
+import { TokenView as TokenViewElement } from '../components/token-view.js';
+import { NextToken as NextTokenElement } from '../components/next-token.js';
+import { EmbeddingSpace as EmbeddingSpaceElement } from '../components/embedding-space.js';
+import { ResidualStream as ResidualStreamElement } from '../components/residual-stream.js';
 import type { XrayEventMap } from '../src/types.js';
 import { XrayModel as XrayModelElement } from '../components/xray-model.js';
 
@@ -75,6 +79,38 @@ export const LogitAttribution = createComponent({
   tagName: 'logit-attribution',
   elementClass: LogitAttributionElement,
   events: { ...figureEvents, onHeadSelect: event('head-select') },
+});
+
+/** `<token-view>`: the text as GPT-2's tokens, words and BPE merges. */
+export const TokenView = createComponent({
+  react: React,
+  tagName: 'token-view',
+  elementClass: TokenViewElement,
+  events: { ...figureEvents, onTokenHover: event('token-hover') },
+});
+
+/** `<next-token>`: the next-token distribution, with temperature, sampling and generation. */
+export const NextToken = createComponent({
+  react: React,
+  tagName: 'next-token',
+  elementClass: NextTokenElement,
+  events: { ...figureEvents, onTextChange: event('text-change'), onTokenHover: event('token-hover') },
+});
+
+/** `<embedding-space>`: token embeddings: a PCA scatter, nearest neighbours and analogies. */
+export const EmbeddingSpace = createComponent({
+  react: React,
+  tagName: 'embedding-space',
+  elementClass: EmbeddingSpaceElement,
+  events: { ...figureEvents },
+});
+
+/** `<residual-stream>`: each token's hidden state through the layers. */
+export const ResidualStream = createComponent({
+  react: React,
+  tagName: 'residual-stream',
+  elementClass: ResidualStreamElement,
+  events: { ...figureEvents, onTokenHover: event('token-hover') },
 });
 
 export type { XrayEventMap };
