@@ -5,7 +5,7 @@ import { capabilities } from './capabilities.js';
 import { parseGpt2Config } from './config.js';
 import { errorText, XrayError } from './errors.js';
 import { buildGpt2Graph, GraphOutput, type PatchHook } from './gpt2-graph.js';
-import { graphFeeds, type Ablation, type PassWork } from './graph-feeds.js';
+import { graphFeeds, growingBatch, type Ablation, type PassWork } from './graph-feeds.js';
 import { principalComponents } from './analysis/pca.js';
 import { analogyTokens, nearestTokens, type EmbeddingSource } from './embedding-queries.js';
 import { generateTokens, type GenerationRequest, type KeyValueCache } from './generation.js';
@@ -207,21 +207,21 @@ export class Engine {
       const { config } = await this.ready();
       const answer = this.tokenId(metric.answer, 'answer');
       const wrong = metric.wrong === undefined ? undefined : this.tokenId(metric.wrong, 'wrong');
-      const measure = (logits: Float32Array, row: number) => logitMetric(logits.subarray(row * config.vocabSize, (row + 1) * config.vocabSize), answer, wrong);
-      const [clean] = await this.lastLogits([ids], { heads: [], mode: metric.mode });
+      const measure = (logits: Float32Array) => logitMetric(logits, answer, wrong);
       const values = new Float32Array(heads.length);
+      let clean = NaN;
       const perBatch = sweepBatch(config, ids.length);
-      for (let start = 0; start < heads.length; start += perBatch) {
+      // Each pass's first row ablates nothing: the clean metric comes with every batch.
+      for (let start = 0; start === 0 || start < heads.length; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'The ablation scan was stopped.');
         const chunk = heads.slice(start, start + perBatch);
-        const logits = await this.lastLogits(
-          chunk.map(() => ids),
-          { heads: chunk, mode: metric.mode, perItem: true },
-        );
-        chunk.forEach((_, i) => (values[start + i] = measure(logits[i], 0)));
+        const joins = [0, ...chunk.map((head) => Math.floor(head / config.nHead))];
+        const logits = await this.grownLogits(ids, joins, { ablation: { heads: [-1, ...chunk], mode: metric.mode, perItem: true } });
+        clean = measure(logits[0]);
+        chunk.forEach((_, i) => (values[start + i] = measure(logits[i + 1])));
         await onProgress(start + chunk.length, heads.length);
       }
-      return { values, clean: measure(clean, 0) };
+      return { values, clean };
     } finally {
       this.jobs.delete(jobId);
     }
@@ -260,7 +260,7 @@ export class Engine {
       const answer = this.tokenId(request.answer, 'answer');
       const wrong = this.tokenId(request.wrong, 'wrong');
       const V = config.vocabSize;
-      const difference = (logits: Float32Array, b: number) => logits[b * V + answer] - logits[b * V + wrong];
+      const difference = (logits: Float32Array, b = 0) => logits[b * V + answer] - logits[b * V + wrong];
       const { hook, byPosition = false } = request;
       const sourceName = { resid_pre: GraphOutput.residPre, attn_out: GraphOutput.attnOut, mlp_out: GraphOutput.mlpOut, z: GraphOutput.z }[hook];
       // Both prompts in one pass (same length): item 0's activation is the source, both give their logit difference.
@@ -275,29 +275,26 @@ export class Engine {
       const dims = hook !== 'z' ? [L, T] : byPosition ? [L, T, H] : [L, H];
       const cells = dims.reduce((a, b) => a * b, 1);
       const maskSize = hook === 'z' ? L * H * (byPosition ? T : 1) : L * T;
-      const maskDims = (batch: number) => (hook === 'z' ? [batch, L, H, byPosition ? T : 1] : [batch, L, T]);
+      const maskDims = (items: number) => (hook === 'z' ? [items, L, H, byPosition ? T : 1] : [items, L, T]);
       const maskIndex = (cell: number) => {
         if (hook !== 'z') return cell; // l·T + t
         if (!byPosition) return cell; // l·H + h, over [L, H, 1]
         const [l, t, h] = [Math.floor(cell / (T * H)), Math.floor(cell / H) % T, cell % H];
         return (l * H + h) * T + t;
       };
+      const cellsPerLayer = cells / L;
       const values = new Float32Array(cells);
       const perBatch = sweepBatch(config, T);
       for (let start = 0; start < cells; start += perBatch) {
         if (stop.signal.aborted) throw new XrayError('aborted', 'Patching was stopped.');
         const batch = Math.min(perBatch, cells - start);
-        const mask = new Float32Array(batch * maskSize);
-        for (let i = 0; i < batch; i++) mask[i * maskSize + maskIndex(start + i)] = 1;
-        const patch = { hook, mask, maskDims: maskDims(batch), source, sourceDims };
-        const [logits] = (await take(
-          await this.forward(
-            Array.from({ length: batch }, () => corrupted),
-            { patch },
-          ),
-          [GraphOutput.logits],
-        )) as Float32Array[];
-        for (let i = 0; i < batch; i++) values[start + i] = (difference(logits, i) - corruptedDiff) / (cleanDiff - corruptedDiff);
+        // Item 0 patches nothing; item i + 1 patches cell start + i and joins the batch at its layer.
+        const mask = new Float32Array((batch + 1) * maskSize);
+        for (let i = 0; i < batch; i++) mask[(i + 1) * maskSize + maskIndex(start + i)] = 1;
+        const joins = [0, ...Array.from({ length: batch }, (_, i) => Math.floor((start + i) / cellsPerLayer))];
+        const patch = { hook, mask, maskDims: maskDims(batch + 1), source, sourceDims };
+        const logits = await this.grownLogits(corrupted, joins, { patch });
+        for (let i = 0; i < batch; i++) values[start + i] = (difference(logits[i + 1]) - corruptedDiff) / (cleanDiff - corruptedDiff);
         await onProgress(start + batch, cells);
       }
       return { dims, data: values, cleanTokens: tokensOf(clean), corruptedTokens: tokensOf(corrupted), cleanDifference: cleanDiff, corruptedDifference: corruptedDiff };
@@ -396,7 +393,18 @@ export class Engine {
     });
   }
 
-  /** The last position's logits of each item ([V] each), nothing kept; `perItem` ablates item i's head `heads[i]` alone. */
+  /**
+   * The last position's logits of each intervention item ([V] each) from one pass of a growing batch
+   * (graph-feeds.ts): item i's row joins at layer `joins[i]`; item 0 runs every layer.
+   */
+  private async grownLogits(ids: number[], joins: number[], work: PassWork): Promise<Float32Array[]> {
+    const growth = growingBatch(joins, this.config!.nLayer);
+    const [logits] = (await take(await this.forward([ids], { ...work, growth }), [GraphOutput.logits])) as [Float32Array];
+    const V = this.config!.vocabSize;
+    return growth.order.map((row) => logits.subarray(row * V, (row + 1) * V));
+  }
+
+  /** The last position's logits of each item ([V] each), nothing kept. */
   private async lastLogits(ids: number[][], ablation: Ablation): Promise<Float32Array[]> {
     const out = await this.forward(ids, { ablation });
     const [logits] = (await take(out, [GraphOutput.logits])) as [Float32Array];
@@ -496,7 +504,7 @@ export class Engine {
    * its forward KL from the model's own (KL(model ‖ lens), nats) and the `target` token's rank and
    * log-probability, for the logit lens and, with `translators`, the tuned lens (one extra pass).
    */
-  async trajectory(ids: number[], position: number, target: number, ablation?: Ablation, translators?: string): Promise<{ logit: LensTrajectory; tuned?: LensTrajectory }> {
+  async trajectory(ids: number[], position: number, target: number, ablation?: Ablation, translators?: string): Promise<{ token: string; logit: LensTrajectory; tuned?: LensTrajectory }> {
     const { config } = await this.ready();
     const L = config.nLayer;
     const all = Array.from({ length: L + 1 }, (_, l) => l);
@@ -521,7 +529,8 @@ export class Engine {
       targetLogProb: Float32Array.from(picked, (r) => logProbs[r]),
     });
     const logit = trajectory(all.map((l) => tunedLayers.length + l));
-    return lens ? { logit, tuned: trajectory([...tunedLayers, final]) } : { logit };
+    const token = this.tokenizer!.tokenText(target);
+    return lens ? { token, logit, tuned: trajectory([...tunedLayers, final]) } : { token, logit };
   }
 
   /** `hook_z` ([k, T, dHead]) of the flat heads `layer * nHead + head` in `zHeads`, and `hook_result` ([r, T, D]) of those in `resultHeads`. */
@@ -762,7 +771,10 @@ export class Engine {
 
   private async loadTranslators(url: string): Promise<TunedLens> {
     const name = new URL(url, this.options.baseUrl).pathname.split('/').pop() || url;
-    const bytes = await fetchFile(url, name, { notFound: () => new XrayError('download-failed', `No tuned-lens translators at ${url} (404).`) });
+    const bytes = await fetchFile(url, name, {
+      onProgress: (detail) => this.events.progress(detail),
+      notFound: () => new XrayError('download-failed', `No tuned-lens translators at ${url} (404).`),
+    });
     const { layers, dModel: D, weight, bias } = readTranslators(bytes, name, this.config!);
     // The graph computes h·Aᵀ: nn.Linear's weight [out, in], transposed once here.
     const transposed = new Float32Array(weight.length);
@@ -858,12 +870,12 @@ function ownSlice(data: Float32Array, b: number, batch: number): Float32Array {
 }
 
 /**
- * How many interventions one pass of a sweep batches: up to `Engine.maxSweepBatch`, fewer when the
- * outputs every item's instrumented pass keeps (residual stream, attn_out and mlp_out, the
- * patterns) would pass 256 MB.
+ * How many interventions one pass of a sweep batches: up to `Engine.maxSweepBatch`, fewer when one
+ * layer's activations for every row (attention scores and pattern, the MLP's hidden layer and
+ * the residual-width ones) would pass 256 MB. The stacked outputs keep only the first row.
  */
-function sweepBatch({ nLayer: L, nHead: H, dModel: D }: ModelConfig, T: number): number {
-  const bytesPerItem = 4 * ((3 * L + 1) * T * D + L * H * T * T);
+function sweepBatch({ nHead: H, dModel: D }: ModelConfig, T: number): number {
+  const bytesPerItem = 4 * (3 * H * T * T + 12 * T * D);
   return Math.max(1, Math.min(Engine.maxSweepBatch, Math.floor(2 ** 28 / bytesPerItem)));
 }
 

@@ -37,6 +37,13 @@ export const GraphInput = {
   embeddingIds: 'embedding_ids', // int64 [q]: tokens whose embeddings are dotted with every row of wte
   embeddingVectors: 'embedding_vectors', // float [p, D]: vectors dotted with every row of wte
   normIds: 'norm_ids', // int64 [n]: tokens whose embedding norms to return
+  // A batch that grows layer by layer (sweeps): for each layer, which row of the layer below each of
+  // its rows continues ([L, R], the first layer_row_counts[l] entries), and which intervention item
+  // each row is (the masks' batch index); output_rows: the rows the stacked outputs keep.
+  layerRows: 'layer_rows',
+  layerItems: 'layer_items',
+  layerRowCounts: 'layer_row_counts',
+  outputRows: 'output_rows',
 } as const;
 
 /** Graph outputs, named after TransformerLens hooks; `*` stands for the stacked layer axis. */
@@ -112,6 +119,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
 
   // Ablation and patching (the plain graph, the benchmark's baseline, has neither).
   const intervene = options.instrumented ? interventions(g, L) : NO_INTERVENTIONS;
+  const growth = options.instrumented ? growingBatch(g, L) : undefined;
 
   // Which items' keys and values to return: none unless asked, so an ordinary pass copies nothing.
   const cacheBatch = past && g.input({ name: GraphInput.cacheBatch, type: DataType.INT64, dims: ['cache_batch'] });
@@ -121,17 +129,21 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const zs: string[] = [];
   const attnOuts: string[] = [];
   const mlpOuts: string[] = [];
+  // What the stacked outputs keep of each layer's batch (all of it, but in a sweep only its first row).
+  const kept = (x: string) => (growth ? g.op('Gather', [x, growth.outputRows], { axis: 0 }) : x);
   weights.blocks.forEach((block, l) => {
     const p = `h.${l}`;
-    resid = intervene.resid_pre(resid, l);
-    residStack.push(resid);
+    const items = growth?.enter(l) ?? ''; // the plain graph intervenes nowhere
+    if (growth) resid = g.op('Gather', [resid, growth.rows(l)], { axis: 0 });
+    resid = intervene.resid_pre(resid, l, items);
+    residStack.push(kept(resid));
     const qkv = linear(layerNorm(resid, block.ln1, `${p}.ln_1`), block.attn.weight, block.attn.bias, `${p}.attn.c_attn`);
     const [q, k, v] = g.opN('Split', [qkv, i64(D, D, D)], 3, { axis: 2 });
     const split = (x: string, perm: number[]) => g.op('Transpose', [g.op('Reshape', [x, headsShape])], { perm });
     let keys = split(k, [0, 2, 1, 3]); // [B, H, T, dHead]
     let values = split(v, [0, 2, 1, 3]);
     if (past && cacheBatch) {
-      const cached = g.op('Gather', [past, scalar(l)], { axis: 1 }); // [B, 2, H, P, dHead]
+      const cached = g.op('Gather', [g.op('Gather', [past, scalar(l)], { axis: 1 }), itemRows(g, items, past)], { axis: 0 }); // [B, 2, H, P, dHead]
       keys = g.op('Concat', [g.op('Gather', [cached, scalar(0)], { axis: 1 }), keys], { axis: 2 }); // [B, H, P + T, dHead]
       values = g.op('Concat', [g.op('Gather', [cached, scalar(1)], { axis: 1 }), values], { axis: 2 });
       const kept = (x: string) => g.op('Unsqueeze', [g.op('Gather', [x, cacheBatch], { axis: 0 }), i64(1)]); // [c, 1, H, P + T, dHead]
@@ -139,20 +151,20 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     }
     const scores = g.op('Mul', [g.op('MatMul', [split(q, [0, 2, 1, 3]), g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]), scale]);
     const pattern = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 }); // [B, H, T, P + T]
-    const z = intervene.z(intervene.ablate(g.op('MatMul', [pattern, values]), l), l); // [B, H, T, dHead]
+    const z = intervene.z(intervene.ablate(g.op('MatMul', [pattern, values]), l, items), l, items); // [B, H, T, dHead]
     const merged = g.op('Reshape', [g.op('Transpose', [z], { perm: [0, 2, 1, 3] }), modelShape]);
-    const attnOut = intervene.attn_out(linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`), l);
+    const attnOut = intervene.attn_out(linear(merged, block.attnProj.weight, block.attnProj.bias, `${p}.attn.c_proj`), l, items);
     const residMid = g.op('Add', [resid, attnOut]);
     const hidden = gelu(g, linear(layerNorm(residMid, block.ln2, `${p}.ln_2`), block.fc.weight, block.fc.bias, `${p}.mlp.c_fc`));
-    const mlpOut = intervene.mlp_out(linear(hidden, block.mlpProj.weight, block.mlpProj.bias, `${p}.mlp.c_proj`), l);
+    const mlpOut = intervene.mlp_out(linear(hidden, block.mlpProj.weight, block.mlpProj.bias, `${p}.mlp.c_proj`), l, items);
     resid = g.op('Add', [residMid, mlpOut]);
-    patterns.push(pattern);
-    zs.push(z);
-    attnOuts.push(attnOut);
-    mlpOuts.push(mlpOut);
+    patterns.push(kept(pattern));
+    zs.push(kept(z));
+    attnOuts.push(kept(attnOut));
+    mlpOuts.push(kept(mlpOut));
   });
 
-  residStack.push(resid); // the last block's resid_post
+  residStack.push(kept(resid)); // the last block's resid_post
   const lnF = (x: string) => layerNorm(x, weights.lnF, 'ln_f');
   // [n, D] x wte^T without a transposed copy of wte. Only one Gemm may read wte: onnxruntime keeps a
   // pre-packed copy of its weight for each, 150 MB apiece for GPT-2 small.
@@ -177,7 +189,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   g.output(stack(presents), { name: GraphOutput.present, type: DataType.FLOAT, dims: ['cache_batch', L, 2, H, 'keys', dHead] });
   g.output(stack(attnOuts), { name: GraphOutput.attnOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
   g.output(stack(mlpOuts), { name: GraphOutput.mlpOut, type: DataType.FLOAT, dims: ['batch', L, 'tokens', D] });
-  g.output(lnFinalScale(g, resid, layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
+  g.output(lnFinalScale(g, kept(resid), layerNormEps), { name: GraphOutput.lnFinalScale, type: DataType.FLOAT, dims: ['batch', 'tokens', 1] });
 
   // Per-head vectors of the heads in head_index (z) and result_index (hook_result, which costs D/dHead
   // times as much): all heads concatenated on the head axis, so that
@@ -269,7 +281,9 @@ export type PatchHook = (typeof PATCH_HOOKS)[number];
 /** The two inputs of one patchable hook: where to patch (mask) and the values patched in (source). */
 export const patchInputs = (hook: PatchHook) => ({ mask: `patch_${hook}_mask`, source: `patch_${hook}_source` });
 
-type Interventions = { ablate: (z: string, layer: number) => string } & Record<PatchHook, (x: string, layer: number) => string>;
+/** Each takes the activation at a layer and the intervention item of each of its batch rows. */
+type Intervene = (x: string, layer: number, items: string) => string;
+type Interventions = { ablate: Intervene } & Record<PatchHook, Intervene>;
 const NO_INTERVENTIONS: Interventions = { ablate: (z) => z, resid_pre: (x) => x, attn_out: (x) => x, mlp_out: (x) => x, z: (x) => x };
 
 /**
@@ -280,6 +294,8 @@ const NO_INTERVENTIONS: Interventions = { ablate: (z) => z, resid_pre: (x) => x,
 function interventions(g: GraphBuilder, L: number): Interventions {
   const index = (value: number) => g.constant(DataType.INT64, [], [value]);
   const axes = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
+  // A mask's rows at one layer, one per batch row: its item's (a mask of batch 1 serves every item).
+  const itemsOf = (mask: string, layer: number, items: string) => g.op('Gather', [g.op('Gather', [mask, index(layer)], { axis: 1 }), itemRows(g, items, mask)], { axis: 0 });
   const ablateMask = g.input({ name: GraphInput.ablate, type: DataType.FLOAT, dims: ['ablate_batch', L, 'ablate_heads'] });
   const toMean = g.input({ name: GraphInput.ablateToMean, type: DataType.FLOAT, dims: [1] });
   // hook_resid_pre, hook_attn_out, hook_mlp_out: mask [b, L, t], source [L, t, D]. hook_z: mask [b, L, h, t], source [L, h, t, dHead].
@@ -290,14 +306,14 @@ function interventions(g: GraphBuilder, L: number): Interventions {
     const dim = (name: string) => `${hook}_${name}`;
     const mask = g.input({ name: names.mask, type: DataType.FLOAT, dims: perHead ? [dim('batch'), L, dim('heads'), dim('tokens')] : [dim('batch'), L, dim('tokens')] });
     const source = g.input({ name: names.source, type: DataType.FLOAT, dims: [dim('layers'), ...(perHead ? [dim('source_heads')] : []), dim('source_tokens'), dim('width')] });
-    return (x: string, layer: number) => {
-      const taken = g.op('Unsqueeze', [g.op('Gather', [mask, index(layer)], { axis: 1 }), axes(-1)]); // [b, (h,) t, 1]
+    return (x: string, layer: number, items: string) => {
+      const taken = g.op('Unsqueeze', [itemsOf(mask, layer, items), axes(-1)]); // [B, (h,) t, 1]
       return g.op('Add', [x, g.op('Mul', [taken, g.op('Sub', [g.op('Gather', [source, index(layer)], { axis: 0 }), x])])]);
     };
   };
   return {
-    ablate: (z, layer) => {
-      const removed = g.op('Unsqueeze', [g.op('Gather', [ablateMask, index(layer)], { axis: 1 }), axes(2, 3)]); // [b, h, 1, 1]
+    ablate: (z, layer, items) => {
+      const removed = g.op('Unsqueeze', [itemsOf(ablateMask, layer, items), axes(2, 3)]); // [B, h, 1, 1]
       const replacement = g.op('Mul', [g.op('ReduceMean', [z], { axes: [2], keepdims: 1 }), toMean]); // [B, H, 1, dHead]
       return g.op('Sub', [z, g.op('Mul', [removed, g.op('Sub', [z, replacement])])]);
     },
@@ -306,6 +322,29 @@ function interventions(g: GraphBuilder, L: number): Interventions {
     mlp_out: patch('mlp_out'),
     z: patch('z'),
   };
+}
+
+/**
+ * A batch that grows layer by layer, for sweeps: an intervention at layer l leaves every layer below
+ * it as it was, so its row joins the batch only at layer l, copied from the unchanged first row.
+ * `enter(l)` gives each row's intervention item at layer l (the index into the masks' batch);
+ * `rows(l)` which row of the layer below each comes from. An ordinary pass feeds the identity.
+ */
+function growingBatch(g: GraphBuilder, L: number) {
+  const index = (value: number) => g.constant(DataType.INT64, [], [value]);
+  const zero = g.constant(DataType.INT64, [1], [0]);
+  const layerRows = g.input({ name: GraphInput.layerRows, type: DataType.INT64, dims: [L, 'layer_rows'] });
+  const layerItems = g.input({ name: GraphInput.layerItems, type: DataType.INT64, dims: [L, 'layer_rows'] });
+  const counts = g.input({ name: GraphInput.layerRowCounts, type: DataType.INT64, dims: [L] });
+  const outputRows = g.input({ name: GraphInput.outputRows, type: DataType.INT64, dims: ['output_rows'] });
+  // Layer l's first counts[l] entries of a [L, R] table.
+  const row = (table: string, l: number) => g.op('Slice', [g.op('Gather', [table, index(l)], { axis: 0 }), zero, g.op('Gather', [counts, g.constant(DataType.INT64, [1], [l])]), zero]);
+  return { outputRows, enter: (l: number) => row(layerItems, l), rows: (l: number) => row(layerRows, l) };
+}
+
+/** Each batch row's index into a tensor whose batch holds one entry per item, or one for all. */
+function itemRows(g: GraphBuilder, items: string, tensor: string): string {
+  return g.op('Mod', [items, g.op('Shape', [tensor], { end: 1 })]);
 }
 
 /** gelu_new, GPT-2's tanh approximation, written so onnxruntime can fuse it. */

@@ -8,7 +8,7 @@ import type { ModelConfig } from './types.js';
 export interface Ablation {
   heads: number[];
   mode: 'zero' | 'mean';
-  /** Item i of the batch ablates `heads[i]` alone, instead of every item ablating them all. */
+  /** Intervention item i (a batch row, or a growing batch's item) ablates `heads[i]` alone (nothing when negative), instead of every row ablating them all. */
   perItem?: boolean;
 }
 
@@ -55,6 +55,34 @@ export interface PassWork {
   embeddingVectors?: Float32Array;
   /** Tokens whose embedding norms to return. */
   normIds?: number[];
+  /** A batch that grows layer by layer (see `growingBatch`); by default every layer's batch is the ids'. */
+  growth?: GrowingBatch;
+}
+
+/** Per layer, which row of the layer below each row continues and which intervention item it is; the rows the stacked outputs keep. */
+export interface GrowingBatch {
+  rows: number[][];
+  items: number[][];
+  outputRows: number[];
+}
+
+/**
+ * A sweep's batch when item i's intervention is at layer `joins[i]`: one row (item 0, which changes
+ * nothing) runs every layer, and item i's row joins at its layer as a copy of that row, since the
+ * layers below are as they were. `order` is the items' rows in the last layer's batch.
+ */
+export function growingBatch(joins: number[], nLayer: number): GrowingBatch & { order: number[] } {
+  const rows: number[][] = [];
+  const items: number[][] = [];
+  let batch = [0];
+  for (let l = 0; l < nLayer; l++) {
+    const joining = joins.flatMap((layer, i) => (layer === l && i > 0 ? [i] : []));
+    rows.push([...batch.map((_, r) => r), ...joining.map(() => 0)]);
+    batch = [...batch, ...joining];
+    items.push(batch);
+  }
+  const order = joins.map((_, i) => batch.indexOf(i));
+  return { rows, items, outputRows: [0], order };
 }
 
 export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork = {}): Record<string, ort.Tensor> {
@@ -74,6 +102,7 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.embeddingIds]: int64Tensor(work.embeddingIds ?? []),
     [GraphInput.embeddingVectors]: float32Tensor(work.embeddingVectors ?? new Float32Array(0), [(work.embeddingVectors?.length ?? 0) / D, D]),
     [GraphInput.normIds]: int64Tensor(work.normIds ?? [0]),
+    ...growthFeeds(config, ids.length, work.growth),
     [GraphInput.lensLayers]: int64Tensor(work.lensLayers ?? []),
     [GraphInput.lensPositions]: int64Tensor(work.lensPositions ?? []),
     [GraphInput.heads]: int64Tensor(work.heads ?? []),
@@ -81,8 +110,26 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
     [GraphInput.resultPositions]: int64Tensor(work.resultPositions ?? []),
     [GraphInput.unembedIds]: int64Tensor(work.unembedIds ?? []),
-    ...ablationFeeds(config, ids.length, work.ablation),
+    ...ablationFeeds(config, work.ablation),
     ...patchFeeds(config, work.patch),
+  };
+}
+
+/** The growing batch's tables, padded to their widest layer; by default the identity at every layer. */
+function growthFeeds({ nLayer: L }: ModelConfig, batch: number, growth: GrowingBatch | undefined): Record<string, ort.Tensor> {
+  const identity = Array.from({ length: batch }, (_, b) => b);
+  const { rows, items, outputRows } = growth ?? { rows: Array.from({ length: L }, () => identity), items: Array.from({ length: L }, () => identity), outputRows: identity };
+  const width = Math.max(...rows.map((r) => r.length));
+  const table = (values: number[][]) =>
+    int64Tensor(
+      values.flatMap((r) => [...r, ...Array<number>(width - r.length).fill(0)]),
+      [L, width],
+    );
+  return {
+    [GraphInput.layerRows]: table(rows),
+    [GraphInput.layerItems]: table(items),
+    [GraphInput.layerRowCounts]: int64Tensor(rows.map((r) => r.length)),
+    [GraphInput.outputRows]: int64Tensor(outputRows),
   };
 }
 
@@ -106,13 +153,13 @@ function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined): Recor
 
 /**
  * The ablate inputs: [1, L, 1] zeros when nothing is ablated; [1, L, H] marking the heads for
- * every item; or [B, L, H] marking item i's head `heads[i]` alone.
+ * every item; or [n, L, H] marking item i's head `heads[i]` alone.
  */
-function ablationFeeds({ nLayer: L, nHead: H }: ModelConfig, batch: number, ablation: Ablation | undefined): Record<string, ort.Tensor> {
+function ablationFeeds({ nLayer: L, nHead: H }: ModelConfig, ablation: Ablation | undefined): Record<string, ort.Tensor> {
   const toMean = float32Tensor(Float32Array.of(ablation?.mode === 'mean' ? 1 : 0));
   if (!ablation?.heads.length) return { [GraphInput.ablate]: float32Tensor(new Float32Array(L), [1, L, 1]), [GraphInput.ablateToMean]: toMean };
-  const items = ablation.perItem ? batch : 1;
+  const items = ablation.perItem ? ablation.heads.length : 1;
   const mask = new Float32Array(items * L * H);
-  ablation.heads.forEach((head, i) => (mask[(ablation.perItem ? i : 0) * L * H + head] = 1));
+  ablation.heads.forEach((head, i) => head >= 0 && (mask[(ablation.perItem ? i : 0) * L * H + head] = 1));
   return { [GraphInput.ablate]: float32Tensor(mask, [items, L, H]), [GraphInput.ablateToMean]: toMean };
 }
