@@ -336,6 +336,40 @@ const api = {
     return { updateMs: median(updates), frameMs: median(frames), maxFrameMs: Math.max(...frames) };
   },
 
+  /**
+   * The tuned lens beside the logit lens, WASM, at T tokens: `run.logitLens(5, positions)` and the
+   * same with `translators` (a file's URL) on every position of a fresh run each time (so no memo
+   * answers), in alternating order; medians and the median of ratios. The first tuned call, which
+   * reads the translators, is left out.
+   */
+  async tunedLens(translators: string, T: number, repeats: number) {
+    const controller = ModelController.shared({ model: MODEL, device: 'wasm' });
+    const positions = Array.from({ length: T }, (_, i) => i);
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    const warm = await checkedRun(controller, freshText(T), T);
+    await warm.logitLens(5, positions, { translators });
+    await warm.logitLens(5, positions);
+    const logit: number[] = [];
+    const tuned: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const run = await checkedRun(controller, freshText(T), T);
+      const plain = () => timed(() => run.logitLens(5, positions));
+      const read = () => timed(() => run.logitLens(5, positions, { translators }));
+      if (r % 2) {
+        tuned.push(await read());
+        logit.push(await plain());
+      } else {
+        logit.push(await plain());
+        tuned.push(await read());
+      }
+    }
+    return { logitMs: median(logit), tunedMs: median(tuned), ratio: median(tuned.map((x, i) => x / logit[i])) };
+  },
+
   /** From this page's start to the first run's result: load (Cache API when warm), build, session, run. */
   async firstRun(device: ResolvedDevice) {
     const controller = new ModelController({ model: MODEL, device });

@@ -1,16 +1,17 @@
 // npm run bench: times the engine on a GPT-2-small-shaped model in headless Chromium and prints a
 // table; writes bench/results.json. Medians of several runs; ratios from runs alternated in one page.
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startDevServer } from '@web/dev-server';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROME_ARGS, findChrome, HEADLESS_ARGS } from '../scripts/find-chrome.mjs';
 import { rawFiles } from '../test/server/raw-files.mjs';
 import { typescriptWorkers } from '../test/server/typescript-workers.mjs';
+import { randomTranslators } from '../test/fixtures/random-translators.js';
 
 const WEIGHTS = 'fixtures/gpt2-small/model.safetensors';
 const quick = process.argv.includes('--quick');
-/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, lines, responsive, interventions, generation. */
+/** `--only=memory,cached` runs just those parts: memory, cached, wasm, threads, webgpu, render, lines, responsive, interventions, generation, tuned. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
@@ -125,6 +126,17 @@ async function warmCache(): Promise<void> {
   const page = await openPage();
   await call(page, 'firstRun', 'wasm');
   await page.close();
+}
+
+/** Random translators of GPT-2 small's shape (the timing does not depend on their values), served to the page. */
+const TUNED_LENS = 'fixtures/gpt2-small-lens/params.safetensors';
+
+/** Writes TUNED_LENS once, as the tuned-lens project names its tensors. */
+function writeTunedLens(): void {
+  if (existsSync(TUNED_LENS)) return;
+  const { n_layer: layers, n_embd: d } = JSON.parse(readFileSync('fixtures/gpt2-small/config.json', 'utf8')) as { n_layer: number; n_embd: number };
+  mkdirSync('fixtures/gpt2-small-lens', { recursive: true });
+  writeFileSync(TUNED_LENS, randomTranslators(layers, d));
 }
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -382,6 +394,15 @@ try {
     results.temperatureRepaint = repaint;
     record('<next-token> temperature change, 50,257 logits (one frame)', `update ${ms(repaint.updateMs)}, to the next frame ${ms(repaint.frameMs)} (median; ${ms(repaint.maxFrameMs)} at most)`);
     record('nearest over the vocabulary (≤ 100 ms)', `${ms(generation.nearestMs)} (the first, reading the norms too: ${ms(generation.firstNearestMs)})`);
+  }
+  // 10. The tuned lens beside the logit lens, WASM, one thread, T = 32, the same positions on fresh runs.
+  if (wanted('tuned')) {
+    writeTunedLens();
+    const page = await openPage();
+    const tuned = await call<{ logitMs: number; tunedMs: number; ratio: number }>(page, 'tunedLens', `/${TUNED_LENS}`, 32, REPEATS);
+    await page.close();
+    results.tunedLensT32 = tuned;
+    record('tuned lens ÷ logit lens, same positions (≤ 1.3×)', `${tuned.ratio.toFixed(2)} × (${ms(tuned.tunedMs)} vs ${ms(tuned.logitMs)}; WASM 1 thread, 13 layers × 32 positions)`);
   }
 } finally {
   writeFileSync('bench/results.json', JSON.stringify({ ...results, table: rows }, null, 2) + '\n');

@@ -12,7 +12,7 @@ export interface RunBackend {
   /** The logit lens of these ids over these residual layers and positions: `[layer][position][rank]`. */
   lens(ids: number[], layers: number[], positions: number[], k: number, translators?: string): Promise<TopToken[][][]>;
   /** The logit (and, with translators, tuned) lens's trajectory at `position`, following `target`. */
-  trajectory(ids: number[], position: number, target: number, translators?: string): Promise<{ logit: LensTrajectory; tuned?: LensTrajectory }>;
+  trajectory(ids: number[], position: number, target: number, translators?: string): Promise<{ token: string; logit: LensTrajectory; tuned?: LensTrajectory }>;
   /** For each lens row (layers × positions, layer-major), the log-probability and rank of its target token. */
   lensTargets(ids: number[], layers: number[], positions: number[], targets: number[]): Promise<{ logProbs: Float32Array; ranks: Float32Array }>;
   /** hook_z ([k, T, dHead]) and hook_result ([r, T, D]) of flat heads `layer * nHead + head`, for these ids. */
@@ -163,8 +163,7 @@ export class ModelRun {
     checkIndex('position', position, this.length);
     const id = target ?? (position < this.length - 1 ? this.ids[position + 1] : this.data.next[0].id);
     checkIndex('target', id, this.config.vocabSize);
-    const trajectories = await this.backend.trajectory(this.ids, position, id, translators);
-    const token = target === undefined && position < this.length - 1 ? this.tokens[position + 1] : id === this.data.next[0].id ? this.data.next[0].token : `<${id}>`;
+    const { token, ...trajectories } = await this.backend.trajectory(this.ids, position, id, translators);
     return { position, target: { id, token }, ...trajectories };
   }
 

@@ -1,14 +1,17 @@
 // <logit-lens-table> in a real browser: data with known values for colour, marks, target, keyboard,
-// linking and export; the tiny generated model for the live path and stale runs.
+// linking and export; the tiny generated model for the live path and stale runs; the tuned lens with
+// translators PyTorch wrote for it, and the prediction trajectories.
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/logit-lens-table.js';
 import '../../components/xray-model.js';
 import type { LogitLensTable } from '../../components/logit-lens-table.js';
 import { contrastRatio } from '../../components/logit-lens-table/contrast.js';
 import { colourScale, themeColours } from '../../components/shared/theme.js';
-import { displayToken, firstTop1Layers } from '../../src/analysis/logit-lens.js';
+import { displayToken, firstTop1Layers, formatPercent, matchesTarget } from '../../src/analysis/logit-lens.js';
 import { ModelController } from '../../src/controller.js';
 import type { LogitLensData } from '../../src/data.js';
+import type { XrayError } from '../../src/errors.js';
+import type { LensTrajectory } from '../../src/types.js';
 import { exportErrors } from '../harness/export.js';
 import { LogitLensTableHarness } from '../harness/logit-lens-table-harness.js';
 import { fixture as modelFolder } from './support.js';
@@ -356,5 +359,256 @@ describe('<logit-lens-table> with a model (tiny fixture, WASM)', () => {
     await aTimeout(50);
     await lens.settled();
     expect(lens.columnTokens()).to.deep.equal(latest.tokens.map(displayToken));
+  });
+});
+
+describe('<logit-lens-table> with the tuned lens in data mode', () => {
+  // The same residual stream read through translators: other top-1s below the last row, the same last row.
+  const tuned: LogitLensData['lens'] = [
+    [
+      [r(' y', 0.3), r(' x', 0.2)],
+      [r(' Paris', 0.35), r(' London', 0.3)],
+      [r(' z', 0.4), r(' q', 0.3)],
+    ],
+    [
+      [r(' Paris', 0.5), r(' y', 0.1)],
+      [r(' Paris', 0.6), r(' London', 0.2)],
+      [r(' q', 0.7), r(' z', 0.1)],
+    ],
+    [
+      [r(' Paris', 0.7), r(' y', 0.1)],
+      [r(' Paris', 0.8), r(' London', 0.1)],
+      [r(' q', 0.9), r(' z', 0.05)],
+    ],
+    known.lens[3],
+  ];
+  const both = { ...known, tuned };
+
+  it('shows data.tuned with lens="tuned", and says which field is missing', async () => {
+    const el = await fixture<LogitLensTable>(html`<logit-lens-table lens="tuned" .data=${both}></logit-lens-table>`);
+    const lens = new LogitLensTableHarness(el);
+    await lens.settled();
+    expect(lens.caption()).to.match(/^Tuned lens/);
+    expect([0, 1, 2].map((p) => lens.cellText(0, p))).to.deep.equal([' y', ' Paris', ' z']);
+    expect([0, 1, 2].map((p) => lens.markedLayer(p))).to.deep.equal([1, 0, 1]);
+    expect(lens.legendText()).to.contain("read through that layer's translator");
+    expect(lens.toggledLens()).to.equal(null);
+    el.data = known;
+    await lens.settled();
+    expect(lens.errorText()).to.contain('lens="tuned" needs data.tuned');
+    el.data = { tokens: known.tokens, tuned: [tuned[0].slice(0, 2)] };
+    await lens.settled();
+    expect(lens.errorText()).to.equal('data.tuned[0] has 2 positions for 3 tokens.');
+    el.lens = 'bogus' as never;
+    await lens.settled();
+    expect(lens.errorText()).to.equal('lens="bogus" is not valid: use logit, tuned, both.');
+  });
+
+  it('switches lens with the toggle, keeping the focused cell and the pinned tooltip', async () => {
+    const el = await fixture<LogitLensTable>(html`<logit-lens-table lens="both" .data=${both}></logit-lens-table>`);
+    const lens = new LogitLensTableHarness(el);
+    await lens.settled();
+    expect(lens.toggledLens()).to.equal('logit');
+    expect(lens.cellText(0, 1)).to.equal(' London');
+    await lens.clickCell(1, 2);
+    await lens.press('ArrowLeft');
+    expect(lens.tooltipText()).to.contain('1. 50%  London');
+    await lens.toggleLens('tuned');
+    expect(lens.toggledLens()).to.equal('tuned');
+    expect(lens.caption()).to.match(/^Tuned lens/);
+    expect(lens.cellText(0, 1)).to.equal(' Paris');
+    expect(lens.tooltipText()).to.contain('layer 1 ·  capital (position 1)\n1. 60%  Paris');
+    expect(lens.announced()).to.contain('Showing the tuned lens. layer 1 ·  capital (position 1), 1. 60%  Paris');
+    expect(lens.markedLayer(1)).to.equal(0);
+    expect(lens.tabStops()[0].dataset).to.include({ layer: '1', position: '1' });
+    await lens.focusTable();
+    await lens.press('ArrowDown');
+    expect(lens.focusedCell()).to.deep.equal({ layer: 2, position: 1 });
+    await lens.toggleLens('logit');
+    expect(lens.cellText(0, 1)).to.equal(' London');
+    expect(lens.tooltipText()).to.contain('layer 2 ·  capital (position 1)\n1. 45%  Paris');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says the trajectory needs the model', async () => {
+    const { el, lens } = await dataTable(known);
+    el.trajectory = true;
+    await lens.settled();
+    expect(lens.hasTrajectory()).to.equal(false);
+    expect(lens.notices()).to.deep.equal(["The prediction trajectory needs the model's whole distributions; data mode has only the top-k of each cell."]);
+  });
+
+  it('exports the lens it shows', async () => {
+    const el = await fixture<LogitLensTable>(html`<logit-lens-table lens="both" .data=${both}></logit-lens-table>`);
+    const lens = new LogitLensTableHarness(el);
+    await lens.settled();
+    const texts = () => [...new DOMParser().parseFromString(el.toSVG(), 'image/svg+xml').querySelectorAll('text')].map((t) => t.textContent!);
+    expect(texts()[0]).to.match(/^Logit lens/);
+    expect(texts()).to.include(' London');
+    await lens.toggleLens('tuned');
+    expect(texts()[0]).to.match(/^Tuned lens/);
+    expect(texts()).not.to.include(' London');
+  });
+});
+
+describe('<logit-lens-table> with the tuned lens (tiny fixture, WASM)', () => {
+  const text = 'The Eiffel Tower is in Paris and';
+  const folder = modelFolder('tiny');
+  const LENSES = '/test/fixtures/tuned-lens/';
+  const translators = LENSES + 'd64-l2.pt';
+  let reference: ModelController;
+
+  before(() => (reference = new ModelController({ model: folder, device: 'wasm' })));
+  after(() => reference.dispose());
+
+  async function liveTable(attrs: Partial<Pick<LogitLensTable, 'lens' | 'translators' | 'trajectory' | 'target'>>) {
+    const el = await fixture<LogitLensTable>(html`<logit-lens-table model=${folder} device="wasm" text=${text}></logit-lens-table>`);
+    Object.assign(el, attrs);
+    const lens = new LogitLensTableHarness(el);
+    await lens.settled();
+    return { el, lens };
+  }
+
+  /** Each chart's points are the values the core measured, and higher values sit higher. */
+  function expectCharted(lens: LogitLensTableHarness, kind: 'logit' | 'tuned', expected: LensTrajectory) {
+    for (const measure of ['entropy', 'forwardKl', 'targetRank', 'targetLogProb'] as const) {
+      const points = lens.trajectoryPoints(measure, kind);
+      expect(
+        points.map((p) => p.layer),
+        `${kind} ${measure}`,
+      ).to.deep.equal(Array.from(expected[measure], (_, l) => l));
+      points.forEach((p, l) => expect(p.value, `${kind} ${measure} at layer ${l}`).to.be.closeTo(expected[measure][l], 1e-4));
+      for (let a = 0; a < points.length; a++)
+        for (let b = 0; b < points.length; b++) if (expected[measure][a] > expected[measure][b] + 1e-3) expect(points[a].y, `${kind} ${measure}: layer ${a} above ${b}`).to.be.below(points[b].y);
+    }
+  }
+
+  it('reads each layer through the translators, as run.logitLens(k, positions, { translators }) does', async () => {
+    const { lens } = await liveTable({ lens: 'tuned', translators });
+    const run = await reference.run(text);
+    const positions = run.tokens.map((_, i) => i);
+    const expected = await run.logitLens(5, positions, { translators });
+    const plain = await run.logitLens(5, positions);
+    expect(lens.caption()).to.match(/^Tuned lens/);
+    expect(lens.rowLabels()).to.have.length(run.config.nLayer + 1);
+    expected.forEach((row, l) => row.forEach((ranks, p) => expect(lens.cellText(l, p), `layer ${l}, position ${p}`).to.equal(displayToken(ranks[0].token))));
+    firstTop1Layers(expected).forEach((layer, p) => expect(lens.markedLayer(p)).to.equal(layer));
+    // The fixture's translators are random: the table must differ from the logit lens somewhere.
+    expect(expected.some((row, l) => row.some((ranks, p) => ranks[0].id !== plain[l][p][0].id))).to.equal(true);
+    await lens.hoverCell(0, 2);
+    expect(lens.tooltipText()).to.contain(`1. ${formatPercent(expected[0][2][0].prob)} ${displayToken(expected[0][2][0].token)}`);
+  });
+
+  it('names the translators while it loads them', async () => {
+    const { el, lens } = await liveTable({});
+    el.lens = 'tuned';
+    el.translators = translators + '?loading';
+    await el.updateComplete;
+    expect(lens.loadingText()).to.equal('Loading the tuned lens (d64-l2.pt) and reading the text through it…');
+    await lens.settled();
+    expect(lens.caption()).to.match(/^Tuned lens/);
+  });
+
+  it('toggles between the lenses of one text, keeping the chosen position', async () => {
+    const { el, lens } = await liveTable({ lens: 'both', translators, trajectory: true });
+    const run = await reference.run(text);
+    const positions = run.tokens.map((_, i) => i);
+    const [plain, tuned] = await Promise.all([run.logitLens(5, positions), run.logitLens(5, positions, { translators })]);
+    expect(lens.toggledLens()).to.equal('logit');
+    plain[0].forEach((ranks, p) => expect(lens.cellText(0, p)).to.equal(displayToken(ranks[0].token)));
+    await lens.clickCell(1, 3);
+    await lens.settled();
+    expect(lens.trajectoryTitle()).to.contain('position 3');
+    await lens.toggleLens('tuned');
+    await lens.settled();
+    tuned[0].forEach((ranks, p) => expect(lens.cellText(0, p)).to.equal(displayToken(ranks[0].token)));
+    expect(lens.tooltipText()).to.contain(`layer 1 · ${displayToken(run.tokens[3])} (position 3)\n1. ${formatPercent(tuned[1][3][0].prob)} ${displayToken(tuned[1][3][0].token)}`);
+    expect(lens.trajectoryTitle()).to.contain('position 3');
+    expect(lens.trajectoryLenses('entropy')).to.deep.equal(['logit', 'tuned']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('charts the prediction trajectory run.predictionTrajectory measures, at the last position and at the one chosen', async () => {
+    const { el, lens } = await liveTable({ lens: 'tuned', translators, trajectory: true });
+    const run = await reference.run(text);
+    const last = await run.predictionTrajectory(undefined, { translators });
+    expect(lens.trajectoryMeasures()).to.deep.equal(['entropy', 'forwardKl', 'targetRank', 'targetLogProb']);
+    expect(lens.trajectoryTitle()).to.contain(`position ${run.length - 1} (“ and”), following “${displayToken(last.target.token)}” (the model's own prediction)`);
+    expect(lens.trajectoryLenses('forwardKl')).to.deep.equal(['logit', 'tuned']);
+    expectCharted(lens, 'logit', last.logit);
+    expectCharted(lens, 'tuned', last.tuned!);
+    expect(lens.trajectoryTicks('targetRank')[0]).to.equal('#1');
+    expect(lens.trajectorySummary('entropy')).to.contain(`logit lens from ${last.logit.entropy[0].toFixed(2)} at embed to ${last.logit.entropy[2].toFixed(2)} at layer 2 (final)`);
+    expect(lens.trajectoryTable()[0]).to.deep.equal([
+      'embed',
+      ...[last.logit, last.tuned!].flatMap((t) => [t.entropy[0].toFixed(2), t.forwardKl[0].toFixed(2), `#${t.targetRank[0] + 1}`, t.targetLogProb[0].toFixed(2)]),
+    ]);
+    // The keyboard chooses the position: Ctrl+Home goes to position 0, then one step right.
+    await lens.focusTable();
+    await lens.press('Home', { ctrlKey: true });
+    await lens.press('ArrowRight');
+    await lens.settled();
+    const second = await run.predictionTrajectory(1, { translators });
+    expect(second.target.token).to.equal(run.tokens[2]);
+    expect(lens.trajectoryTitle()).to.contain(`position 1 (“${displayToken(run.tokens[1])}”), following “${displayToken(run.tokens[2])}” (the next token of the text)`);
+    expectCharted(lens, 'tuned', second.tuned!);
+    // A target the lists hold is followed instead.
+    const final = (await run.logitLens(100, [1]))[run.config.nLayer][0];
+    el.target = final[3].token;
+    await lens.settled();
+    const followed = final.find((t) => matchesTarget(t.token, final[3].token))!;
+    const targeted = await run.predictionTrajectory(1, { translators, target: followed.id });
+    expect(lens.trajectoryTitle()).to.contain(`following “${displayToken(followed.token)}” (the target)`);
+    expectCharted(lens, 'logit', targeted.logit);
+    await expect(el).to.be.accessible();
+  });
+
+  it('draws only the logit lens without translators', async () => {
+    const { lens } = await liveTable({ trajectory: true });
+    const run = await reference.run(text);
+    const last = await run.predictionTrajectory();
+    expect(lens.trajectoryLenses('entropy')).to.deep.equal(['logit']);
+    expectCharted(lens, 'logit', last.logit);
+  });
+
+  it('exports the table with the trajectory charts under it', async () => {
+    const { el } = await liveTable({ lens: 'tuned', translators, trajectory: true });
+    const doc = new DOMParser().parseFromString(el.toSVG(), 'image/svg+xml');
+    expect(doc.querySelector('parsererror')).to.equal(null);
+    const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent!);
+    expect(texts[0]).to.match(/^Tuned lens/);
+    expect(texts).to.include.members(['Entropy (nats)', 'Rank of the target (log scale)', 'tuned lens', 'logit lens']);
+    expect(doc.querySelectorAll('g.trajectory-chart')).to.have.length(4);
+    expect(doc.querySelectorAll('g.trajectory-chart circle')).to.have.length(4 * 2 * 3);
+    const height = Number(doc.documentElement.getAttribute('height'));
+    const lowest = Math.max(...[...doc.querySelectorAll('g.trajectory-chart')].map((g) => Number(/translate\([\d.]+ ([\d.]+)\)/.exec(g.getAttribute('transform')!)![1])));
+    expect(lowest + 150).to.be.at.most(height);
+    const png = await el.toPNG(1);
+    expect(png.type).to.equal('image/png');
+  });
+
+  it('shows in words why translators do not fit the model, and fires error', async () => {
+    const run = await reference.run(text);
+    for (const file of ['bad-shape.pt', 'd32-l3.pt']) {
+      const expected = (await run.logitLens(5, undefined, { translators: LENSES + file }).catch((e: XrayError) => e)) as XrayError;
+      const el = await fixture<LogitLensTable>(html`<logit-lens-table model=${folder} device="wasm" text=${text} lens="tuned" translators=${LENSES + file}></logit-lens-table>`);
+      const failed = oneEvent(el, 'error');
+      const lens = new LogitLensTableHarness(el);
+      await lens.settled();
+      expect(lens.errorText(), file).to.equal(expected.message);
+      expect((await failed).detail.code).to.equal(expected.code);
+    }
+    const el = await fixture<LogitLensTable>(html`<logit-lens-table model=${folder} device="wasm" text=${text} lens="tuned" translators=${LENSES + 'bad-shape.pt'}></logit-lens-table>`);
+    const lens = new LogitLensTableHarness(el);
+    await lens.settled();
+    expect(lens.errorText()).to.contain('[64, 65]');
+  });
+
+  it('says which attribute to set when the model has no pretrained tuned lens', async () => {
+    const { lens } = await liveTable({ lens: 'tuned' });
+    expect(lens.hasTable()).to.equal(false);
+    expect(lens.errorText()).to.equal(
+      `lens="tuned" needs a tuned lens, and the tuned-lens project has none for the model “${folder}” (it has GPT-2, GPT-2 large and GPT-2 XL): set the translators attribute to the URL of its params.pt or safetensors file.`,
+    );
   });
 });

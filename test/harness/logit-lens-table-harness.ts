@@ -138,6 +138,80 @@ export class LogitLensTableHarness {
   }
 
   hasTable(): boolean {
-    return this.root.querySelector('table') !== null;
+    return this.root.querySelector('table[part="table"]') !== null;
+  }
+
+  /** The table's caption, which names the lens. */
+  caption(): string {
+    return this.root.querySelector('table[part="table"] caption')?.textContent?.trim() ?? '';
+  }
+
+  /** The lens the toggle shows (`lens="both"`), or null when there is no toggle. */
+  toggledLens(): string | null {
+    if (!this.root.querySelector('[part="lens-toggle"]')) return null;
+    return this.root.querySelector<HTMLElement>('[part="lens-button"][aria-pressed="true"]')?.dataset.lens ?? null;
+  }
+
+  /** Clicks the toggle's button for `lens` (`logit` or `tuned`). */
+  async toggleLens(lens: string): Promise<void> {
+    const button = this.root.querySelector<HTMLButtonElement>(`[part="lens-button"][data-lens="${lens}"]`);
+    if (!button) throw new Error(`No ${lens} lens button.`);
+    button.click();
+    await this.element.updateComplete;
+  }
+
+  /** What the loading state says, or null when the figure is not loading. */
+  loadingText(): string | null {
+    return this.root.querySelector('[part="loading"]')?.textContent?.trim() ?? null;
+  }
+
+  /** Whether the prediction trajectory's charts show. */
+  hasTrajectory(): boolean {
+    return this.root.querySelector('[part="trajectory"]') !== null;
+  }
+
+  /** The trajectory's heading line (position, the token followed). */
+  trajectoryTitle(): string {
+    return this.root.querySelector('.trajectory-title')?.textContent?.trim() ?? '';
+  }
+
+  /** The measures charted, in order (`entropy`, `forwardKl`, `targetRank`, `targetLogProb`). */
+  trajectoryMeasures(): string[] {
+    return [...this.root.querySelectorAll<SVGElement>('svg[part="trajectory-chart"]')].map((chart) => chart.dataset.measure!);
+  }
+
+  /** The lenses a chart draws a line for. */
+  trajectoryLenses(measure: string): string[] {
+    return [...this.chart(measure).querySelectorAll<SVGElement>('.lens-line')].map((g) => g.dataset.lens!);
+  }
+
+  /** The points of one lens's line in one chart, by layer: the value each stands for and its height on screen (SVG y, down). */
+  trajectoryPoints(measure: string, lens: string): { layer: number; value: number; y: number }[] {
+    return [...this.chart(measure).querySelectorAll<SVGCircleElement>(`circle.point[data-lens="${lens}"]`)].map((c) => ({
+      layer: Number(c.dataset.layer),
+      value: Number(c.dataset.value),
+      y: Number(c.getAttribute('cy')),
+    }));
+  }
+
+  /** The y-axis labels of a chart, bottom to top. */
+  trajectoryTicks(measure: string): string[] {
+    return [...this.chart(measure).querySelectorAll('.y-tick')].map((t) => t.textContent!);
+  }
+
+  /** A chart's summary in words (its accessible name). */
+  trajectorySummary(measure: string): string {
+    return this.chart(measure).getAttribute('aria-label') ?? '';
+  }
+
+  /** The rows of the trajectory's hidden table: layer label, then each lens's values. */
+  trajectoryTable(): string[][] {
+    return [...this.root.querySelectorAll('[part="trajectory-table"] tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent!.trim()));
+  }
+
+  private chart(measure: string): SVGElement {
+    const chart = this.root.querySelector<SVGElement>(`svg[part="trajectory-chart"][data-measure="${measure}"]`);
+    if (!chart) throw new Error(`No ${measure} chart.`);
+    return chart;
   }
 }
