@@ -1,4 +1,4 @@
-// Selection shared by linked figures: the chosen head and the hovered token. Plain state with
+// Selection shared by linked figures: the chosen head, the hovered token and a shared text. Plain state with
 // change events, so any framework (or none) can take part.
 
 /** A head of the model. */
@@ -12,6 +12,8 @@ export interface SelectionState {
   head: HeadRef | null;
   /** Position of the token under the pointer or keyboard focus in any linked figure. */
   token: number | null;
+  /** The text a figure last shared (`<next-token>`'s generated text); figures with `follow-text` show it. */
+  text: string | null;
 }
 
 /** One selection shared by a group of figures; fires `change` with no detail after every change. */
@@ -28,7 +30,7 @@ export class SelectionHub extends EventTarget {
     return hub;
   }
 
-  private state: SelectionState = { head: null, token: null };
+  private state: SelectionState = { head: null, token: null, text: null };
 
   get head(): HeadRef | null {
     return this.state.head;
@@ -45,6 +47,14 @@ export class SelectionHub extends EventTarget {
 
   hoverToken(token: number | null): void {
     if (token !== this.state.token) this.update({ token });
+  }
+
+  get text(): string | null {
+    return this.state.text;
+  }
+
+  shareText(text: string): void {
+    if (text !== this.state.text) this.update({ text });
   }
 
   private update(change: Partial<SelectionState>): void {

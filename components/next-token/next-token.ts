@@ -15,7 +15,6 @@ import { checkSampling, type SamplingOptions } from '../../src/sampling.js';
 import type { GenerationStep } from '../../src/types.js';
 import { readableOn } from '../logit-lens-table/contrast.js';
 import { CellHover } from '../shared/cell-hover.js';
-import { emit } from '../shared/events.js';
 import { GridKeys } from '../shared/grid-keys.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
@@ -49,7 +48,7 @@ const percent = (fraction: number) => `${(fraction * 100).toFixed(3)}%`;
  * rule out are greyed and say that they cannot be drawn, and a line says how many can.
  *
  * **Sample** appends one drawn token and **Generate N** (`steps`) appends up to N, one step at a
- * time, each firing `text-change` so linked figures follow. Each generated token is kept with the
+ * time, each firing `text-change` and sharing the text, so linked figures with `follow-text` follow. Each generated token is kept with the
  * distribution it was drawn from (the model's own top tokens, at temperature 1, no filter): click
  * it to see its step's bars. The seed is shown (the `seed` attribute, or one the figure picks):
  * from the original text, Generate N with seed S draws what `controller.generate(text, { seed: S })`
@@ -233,7 +232,7 @@ export class NextToken extends XrayFigure<NextTokenData> {
     this.generated = [];
     this.calls = [];
     this.viewing = null;
-    emit(this, 'text-change', { text: this.currentText! });
+    this.shareText(this.currentText!);
     await this.startGeneration(async (signal) => {
       for (const count of calls) await this.continueBy(count, signal);
     });
@@ -411,7 +410,7 @@ export class NextToken extends XrayFigure<NextTokenData> {
       this.generated = [...this.generated, step];
       this.calls[call]++;
       this.announcement = `Drew ${quote(step.token)} (${formatPercent(step.prob)})`;
-      emit(this, 'text-change', { text: step.text });
+      this.shareText(step.text);
     }
   }
 

@@ -39,6 +39,9 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   /** Precomputed values to show instead of running a model (data mode); the schema is in docs/elements.md. */
   @property({ attribute: false }) data?: Data;
 
+  /** Show the text a linked figure shares (`<next-token>` as it generates) in place of this figure's own `text`. */
+  @property({ type: Boolean, attribute: 'follow-text' }) followText = false;
+
   /** Hides the PNG/SVG export buttons. */
   @property({ type: Boolean, attribute: 'no-export' }) noExport = false;
 
@@ -61,7 +64,9 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
     progress: (e) => (this.progress = (e as CustomEvent<ProgressDetail>).detail),
     fallback: () => this.requestUpdate(),
   });
-  private readonly selectionEvents = new EventFollower<SelectionHub>(this, { change: () => this.requestUpdate() });
+  private readonly selectionEvents = new EventFollower<SelectionHub>(this, { change: () => this.takeSharedText() });
+  /** The shared text this figure last took, so its own later `text` stands until another is shared. */
+  private followedText: string | null = null;
   /** The figure's own model (outside a provider, or its own `model`); a provider holds the one it gives. */
   private readonly lease = new ControllerLease(this);
 
@@ -119,6 +124,22 @@ export abstract class XrayFigure<Data = unknown> extends LitElement {
   override removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
   override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | Listener<never>, options?: boolean | EventListenerOptions): void {
     super.removeEventListener(type, listener as EventListenerOrEventListenerObject, options);
+  }
+
+  /** Shares a new text with linked figures (those with `follow-text` show it) and tells the page (`text-change`). */
+  protected shareText(text: string): void {
+    this.selection.shareText(text);
+    emit(this, 'text-change', { text });
+  }
+
+  private takeSharedText(): void {
+    const { text } = this.selection;
+    if (this.followText && text !== null && text !== this.followedText) {
+      this.followedText = text;
+      // Every figure that follows a text has a `text` property of its own.
+      (this as unknown as { text?: string }).text = text;
+    }
+    this.requestUpdate();
   }
 
   /** Shares the token at `position` of `tokens` (null: none) with linked figures, and tells the page (`token-hover`). */

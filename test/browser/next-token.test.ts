@@ -3,6 +3,7 @@
 // pass when the temperature moves), generation, replay, stop and the states.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/next-token.js';
+import '../../components/token-view.js';
 import type { NextTokenData } from '../../components/next-token/next-token-data.js';
 import { formatPercent } from '../../src/analysis/logit-lens.js';
 import { ModelController } from '../../src/controller.js';
@@ -312,6 +313,24 @@ describe('<next-token> on the tiny model', () => {
     expect(texts[2]).to.equal(TEXT + a.generated().join(''));
     expect(a.prompt()).to.equal(TEXT);
     expect(a.title(), 'the bars follow the new text').to.equal(`Next token after “${a.generated()[3]}”`);
+  });
+
+  it('shares its generated text with linked figures that follow it, and only those', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <next-token group="shared-text" model=${TINY} device="wasm" text=${TEXT} seed="5" steps="2"></next-token>
+      <token-view group="shared-text" follow-text model=${TINY} device="wasm" text="Another text"></token-view>
+      <token-view group="shared-text" model=${TINY} device="wasm" text="Its own text"></token-view>
+    </div>`);
+    const a = new NextTokenHarness(wrapper.querySelector('next-token')!);
+    await a.settled();
+    const [following, own] = wrapper.querySelectorAll('token-view');
+    const texts = await generation(a, () => a.click('generate'));
+    expect(following.text).to.equal(texts.at(-1));
+    expect(own.text).to.equal('Its own text');
+    // The follower's own text stands again until another is shared.
+    following.text = 'Back to mine';
+    await following.updateComplete;
+    expect(following.text).to.equal('Back to mine');
   });
 
   it('replays the same tokens from the original text with the same seed', async () => {
