@@ -3,7 +3,7 @@
 import { XrayError } from './errors.js';
 import type { Neighbour } from './types.js';
 
-/** The session's side: wte · each query ([V, q], row-major), and the norms of every row ([V]). */
+/** The session's side: each query · wte ([q, V], row-major), and the norms of every row ([V]). */
 export interface EmbeddingSource {
   vocabSize: number;
   dots(ids: number[], vectors?: Float32Array): Promise<Float32Array>;
@@ -33,10 +33,10 @@ export async function analogyTokens(source: EmbeddingSource, [a, b, c]: [number,
   const dots = await source.dots(ids);
   const V = source.vocabSize;
   const combined = new Float32Array(V);
-  for (let v = 0; v < V; v++) combined[v] = weights[0] * dots[v * 3] + weights[1] * dots[v * 3 + 1] + weights[2] * dots[v * 3 + 2];
+  for (let v = 0; v < V; v++) combined[v] = weights[0] * dots[v] + weights[1] * dots[V + v] + weights[2] * dots[2 * V + v];
   // |â − b̂ + ĉ|² from the three rows' dots with each other.
   let length = 0;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) length += weights[i] * weights[j] * dots[ids[j] * 3 + i];
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) length += weights[i] * weights[j] * dots[i * V + ids[j]];
   return ranked(source, combined, Math.sqrt(Math.max(length, 0)), norms, k, ids);
 }
 

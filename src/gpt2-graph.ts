@@ -69,7 +69,7 @@ export const GraphOutput = {
   lensTargetRanks: 'lens.target_ranks', // [r]: how many tokens each lens row puts above its target
   lensEntropy: 'lens.entropy', // [s]: the distribution_rows' entropy, in nats
   lensForwardKl: 'lens.forward_kl', // [s]: KL(reference ‖ row), in nats
-  embeddingDots: 'W_E.dots', // [V, q + p]: every row of wte dotted with each embedding query
+  embeddingDots: 'W_E.dots', // [q + p, V]: each embedding query dotted with every row of wte
   embeddingNorms: 'W_E.norms', // [n]: the L2 norms of the norm_ids' embeddings
 } as const;
 
@@ -216,12 +216,11 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const unembedIds = g.input({ name: GraphInput.unembedIds, type: DataType.INT64, dims: ['unembed_ids'] });
   g.output(g.op('Gather', [wte, unembedIds]), { name: GraphOutput.unembedRows, type: DataType.FLOAT, dims: ['unembed_ids', D] });
 
-  // Embedding queries: wte times the queries as its left operand (a MatMul whose right operand is not
-  // a weight packs no copy of wte), and the norms of chosen rows, for cosine similarity.
+  // Embedding queries: rows dotted with every row of wte by the unembedding's own Gemm, below its
+  // other rows (see below), and the norms of chosen rows, for cosine similarity.
   const embeddingIds = g.input({ name: GraphInput.embeddingIds, type: DataType.INT64, dims: ['embedding_ids'] });
   const embeddingVectors = g.input({ name: GraphInput.embeddingVectors, type: DataType.FLOAT, dims: ['embedding_vectors', D] });
   const queries = g.op('Concat', [g.op('Gather', [wte, embeddingIds]), embeddingVectors], { axis: 0 }); // [q, D]
-  g.output(g.op('MatMul', [wte, g.op('Transpose', [queries], { perm: [1, 0] })]), { name: GraphOutput.embeddingDots, type: DataType.FLOAT, dims: [V, 'queries'] });
   const normIds = g.input({ name: GraphInput.normIds, type: DataType.INT64, dims: ['norm_ids'] });
   const normRows = g.op('Gather', [wte, normIds]);
   g.output(g.op('Sqrt', [g.op('ReduceSum', [g.op('Mul', [normRows, normRows]), i64(1)], { keepdims: 0 })]), { name: GraphOutput.embeddingNorms, type: DataType.FLOAT, dims: ['norm_ids'] });
@@ -238,7 +237,11 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const tuned = pick(tunedLayers);
   const translated = g.op('Add', [g.op('Add', [tuned, g.op('MatMul', [tuned, translators])]), g.op('Unsqueeze', [translatorBias, i64(1)])]);
   const lensRows = g.op('Concat', [g.op('Reshape', [translated, i64(-1, D)]), g.op('Reshape', [pick(lensLayers), i64(-1, D)])], { axis: 0 }); // [(n₂ + n)·m, D]
-  const allLogits = unembed(lnF(g.op('Concat', [lensRows, last], { axis: 0 }))); // [(n₂ + n)·m + B, V]
+  const unembedded = g.op('Concat', [lensRows, last], { axis: 0 }); // [(n₂ + n)·m + B, D]
+  const unembeddedRows = g.op('Shape', [unembedded], { end: 1 });
+  const products = unembed(g.op('Concat', [lnF(unembedded), queries], { axis: 0 })); // and the q queries' rows
+  const allLogits = g.op('Slice', [products, i64(0), unembeddedRows, i64(0)]); // [(n₂ + n)·m + B, V]
+  g.output(g.op('Slice', [products, unembeddedRows, i64(2 ** 62), i64(0)]), { name: GraphOutput.embeddingDots, type: DataType.FLOAT, dims: ['queries', V] });
   const logits = g.op('Slice', [allLogits, g.op('Shape', [lensRows], { end: 1 }), i64(2 ** 62), i64(0)]); // the rows after the lens's: [B, V]
   g.output(logits, { name: GraphOutput.logits, type: DataType.FLOAT, dims: ['batch', V] });
   const topK = g.input({ name: GraphInput.topK, type: DataType.INT64, dims: [1] });
