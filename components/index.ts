@@ -11,3 +11,4 @@ export * from './token-view.js';
 export * from './next-token.js';
 export * from './embedding-space.js';
 export * from './residual-stream.js';
+export * from './attention-lines.js';

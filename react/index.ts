@@ -13,6 +13,7 @@ import { TokenView as TokenViewElement } from '../components/token-view.js';
 import { NextToken as NextTokenElement } from '../components/next-token.js';
 import { EmbeddingSpace as EmbeddingSpaceElement } from '../components/embedding-space.js';
 import { ResidualStream as ResidualStreamElement } from '../components/residual-stream.js';
+import { AttentionLines as AttentionLinesElement } from '../components/attention-lines.js';
 import type { XrayEventMap } from '../src/types.js';
 import { XrayModel as XrayModelElement } from '../components/xray-model.js';
 
@@ -111,6 +112,14 @@ export const ResidualStream = createComponent({
   tagName: 'residual-stream',
   elementClass: ResidualStreamElement,
   events: { ...figureEvents, onTokenHover: event('token-hover') },
+});
+
+/** `<attention-lines>`: BertViz's head view: a line per query and key, one colour per head. */
+export const AttentionLines = createComponent({
+  react: React,
+  tagName: 'attention-lines',
+  elementClass: AttentionLinesElement,
+  events: { ...figureEvents, onTokenHover: event('token-hover'), onHeadSelect: event('head-select') },
 });
 
 export type { XrayEventMap };

@@ -10,6 +10,7 @@ const ORDER = [
   'xray-model',
   'attention-heatmap',
   'head-grid',
+  'attention-lines',
   'logit-lens-table',
   'probe-chart',
   'head-ablation',
@@ -25,6 +26,7 @@ const TYPES = {
   Device: "'auto' | 'webgpu' | 'wasm'",
   DEFAULT_MODEL: "'openai-community/gpt2'",
   PatchHook: "'resid_pre' | 'attn_out' | 'mlp_out' | 'z'",
+  GridView: "'heatmap' | 'lines'",
   // <residual-stream>'s `stat` and <logit-lens-table>'s `lens`.
   Stat: "'norm' | 'cosine-previous' | 'cosine-final' | 'attention' | 'mlp' | 'paths'",
   LensChoice: "'logit' | 'tuned' | 'both'",
@@ -33,6 +35,7 @@ const TYPES = {
 const DATA_SECTIONS = {
   'attention-heatmap': '#attention',
   'head-grid': '#attention',
+  'attention-lines': '#attention',
   'logit-lens-table': '#logit-lens',
   'probe-chart': '#probe-results',
   // Not '#head-ablation': that is the element's own heading above ("### `<head-ablation>`" has the same slug).

@@ -14,6 +14,7 @@ const meta: Meta<Args> = {
     from-token=${ifDefined(args['from-token'])}
     to-token=${ifDefined(args['to-token'])}
     score=${ifDefined(args.score)}
+    view=${ifDefined(args.view)}
     model=${ifDefined(args.model)}
     device=${ifDefined(args.device)}
     group=${ifDefined(args.group)}
@@ -41,6 +42,9 @@ export const ItToCat: Story = { name: 'Head search: it → cat', args: { 'from-t
 
 /** Rank the heads by a built-in score. */
 export const PreviousTokenScore: Story = { name: 'Ranked by previous-token score', args: { score: 'previous-token' } };
+
+/** BertViz's model view: every head as lines (`view="lines"`), each in its head's colour. Hover a head to see the hovered query's lines in the panel. */
+export const Lines: Story = { name: 'Lines (model view)', args: { view: 'lines' } };
 
 /** The model download has stalled at 40%. */
 export const Loading: Story = { args: { model: STALLED_MODEL }, beforeEach: stallDownloads };

@@ -1,6 +1,8 @@
 // Paints attention patterns as pixels: every head of a grid into one ImageData, through a colour
-// table built from the theme's scale, so 144 heads at T = 64 take a few milliseconds.
+// table built from the theme's scale, so 144 heads at T = 64 take a few milliseconds. The lines
+// view draws each head as BertViz's model view does, with <attention-lines>' own painter.
 import type { AttentionSource } from '../../src/data.js';
+import { headColour, paintLines, type LineFilter, type LineFrame } from '../attention-lines/lines-paint.js';
 import { colourScale, type ThemeColours } from '../shared/theme.js';
 import { cellOrigin, type GridLayout } from './head-grid-layout.js';
 
@@ -35,6 +37,34 @@ export function paintGrid(canvas: HTMLCanvasElement, layout: GridLayout, source:
     paintPattern(pixels, canvas.width, Math.round(x * dpr), Math.round(y * dpr), side, edges, source.attention(layer, head), table);
   });
   context.putImageData(image, 0, 0);
+}
+
+/** The lines' frame of a `size`-pixel thumbnail at (`x`, `y`): queries on its left edge, keys on its right. */
+export function thumbnailFrame(x: number, y: number, size: number, T: number): LineFrame {
+  const inset = Math.min(4, size / 8);
+  return { x0: x + inset, x1: x + size - inset, top: y, row: size / T, lineWidth: 1 };
+}
+
+/** Paints every head of `layout` as lines in its head colour (the lines view), sized for the device pixel ratio. */
+export function paintGridLines(canvas: HTMLCanvasElement, layout: GridLayout, source: AttentionSource, palette: string[], dpr: number): void {
+  canvas.width = Math.round(layout.width * dpr);
+  canvas.height = Math.round(layout.height * dpr);
+  const context = canvas.getContext('2d')!;
+  context.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const T = source.tokens.length;
+  layout.heads.forEach(({ layer, head }, i) => {
+    const { x, y } = cellOrigin(layout, i);
+    paintLines(context, thumbnailFrame(x, y, layout.size, T), [{ head, colour: headColour(palette, head), pattern: source.attention(layer, head) }], T);
+  });
+}
+
+/** Paints one head's lines filling `canvas` (a square of `size` CSS pixels): the `query` token's alone, as <attention-lines> on hover. */
+export function paintHeadLines(canvas: HTMLCanvasElement, pattern: Float32Array, T: number, query: number, colour: string, size: number, dpr: number): void {
+  canvas.width = canvas.height = Math.round(size * dpr);
+  const context = canvas.getContext('2d')!;
+  context.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const filter: LineFilter = { side: 'query', position: query };
+  paintLines(context, thumbnailFrame(0, 0, size, T), [{ head: 0, colour, pattern }], T, filter);
 }
 
 /** Paints one head filling `canvas` (a square of `size` CSS pixels) and outlines the `query` row. */

@@ -1,9 +1,13 @@
-// The SVG export of a <head-grid>: vector cells while the grid is moderate, else the painted canvas
-// as an embedded PNG; labels, scores and the ranking stay vector text either way.
+// The SVG export of a <head-grid>: vector cells (or lines, in the lines view) while the grid is
+// moderate, else the painted canvas as an embedded PNG; labels, scores and the ranking stay vector
+// text either way.
 import type { AttentionSource } from '../../src/data.js';
+import { VECTOR_LIMIT } from '../attention-lines/attention-lines-svg.js';
+import { headColour, lineCount, linesSvg, type HeadLines } from '../attention-lines/lines-paint.js';
 import { escapeXml, svgDocument } from '../shared/export.js';
 import { colourScale, type ThemeColours } from '../shared/theme.js';
 import { cellOrigin, type GridLayout, type LabelBox } from './head-grid-layout.js';
+import { thumbnailFrame } from './head-grid-paint.js';
 
 /** Above this many cells the export embeds the canvas instead of one rect per cell. */
 export const MAX_VECTOR_CELLS = 40_000;
@@ -22,12 +26,14 @@ export interface GridPicture {
   canvas: HTMLCanvasElement;
   /** Lines of text under the grid (the ranking). */
   notes: string[];
+  /** The lines view: each head as lines in its colour from `palette`. */
+  lines?: { palette: string[] };
 }
 
 export function gridSvg(picture: GridPicture): string {
   const { layout, source, colours, notes } = picture;
   const T = source.tokens.length;
-  const cells = layout.heads.length * T * T <= MAX_VECTOR_CELLS ? vectorCells(picture) : rasterCells(picture);
+  const cells = picture.lines ? lineCells(picture, picture.lines.palette) : layout.heads.length * T * T <= MAX_VECTOR_CELLS ? vectorCells(picture) : rasterCells(picture);
   const labels = layout.labels.map((label) => text(label, colours.fg)).join('');
   const heads = layout.heads.map((_, i) => headMarks(picture, i)).join('');
   const lines = notes.map((note, i) => `<text x="0" y="${layout.height + LINE * (i + 1)}" fill="${escapeXml(colours.fg)}">${escapeXml(note)}</text>`).join('');
@@ -54,6 +60,20 @@ function vectorCells({ layout, source, colours }: GridPicture): string {
     return out;
   });
   return `<g shape-rendering="crispEdges">${rects.join('')}</g>`;
+}
+
+/** Each thumbnail's lines, `<g data-head>` per head (no `data-layer`: the grid's order gives it). */
+function lineCells(picture: GridPicture, palette: string[]): string {
+  const { layout, source } = picture;
+  const T = source.tokens.length;
+  const heads: HeadLines[] = layout.heads.map(({ layer, head }) => ({ head, colour: headColour(palette, head), pattern: source.attention(layer, head) }));
+  if (lineCount(heads, T) > VECTOR_LIMIT) return rasterCells(picture);
+  return heads
+    .map((lines, i) => {
+      const { x, y } = cellOrigin(layout, i);
+      return linesSvg(thumbnailFrame(x, y, layout.size, T), [lines], T);
+    })
+    .join('');
 }
 
 function rasterCells({ layout, canvas }: GridPicture): string {

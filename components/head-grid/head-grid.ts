@@ -12,8 +12,9 @@ import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
+import { headColour, headColourStyles, headColours } from '../attention-lines/lines-paint.js';
 import { cellOrigin, gridLayout, headAt, type GridLayout, type LabelBox } from './head-grid-layout.js';
-import { colourTable, paintGrid, paintHead } from './head-grid-paint.js';
+import { colourTable, paintGrid, paintGridLines, paintHead, paintHeadLines } from './head-grid-paint.js';
 import { quote, rankingFor, type Ranking } from './head-grid-ranking.js';
 import { gridSvg } from './head-grid-svg.js';
 
@@ -38,6 +39,10 @@ interface View {
   borders: (string | undefined)[];
 }
 
+/** What each thumbnail draws. */
+const VIEWS = ['heatmap', 'lines'] as const;
+type GridView = (typeof VIEWS)[number];
+
 const formatScore = (score: number) => score.toFixed(2);
 const sameHead = (a: HeadRef | null | undefined, b: HeadRef) => a?.layer === b.layer && a?.head === b.head;
 
@@ -48,6 +53,10 @@ const sameHead = (a: HeadRef | null | undefined, b: HeadRef) => a?.layer === b.l
  * which linked heatmaps show. `from-token`/`to-token` or `score` rank the heads. Keyboard: arrow
  * keys move over the heads, Home/End jump to the first/last, Enter or Space selects, Escape clears
  * the selection.
+ *
+ * `view="lines"` draws each head as BertViz's model view does, a small `<attention-lines>`: queries
+ * on a thumbnail's left edge, keys on its right, a line per weight (its opacity) in the head's
+ * colour; the inspected head's panel shows the hovered query's lines alone.
  *
  * @fires head-select - A head was clicked or chosen by keyboard; detail `{layer, head}`, or `null` when Escape cleared the selection.
  * @fires token-hover - The pointer moved to another query row of a thumbnail; detail `{position, token}`.
@@ -70,6 +79,7 @@ const sameHead = (a: HeadRef | null | undefined, b: HeadRef) => a?.layer === b.l
  * @cssproperty --xray-scale-low - Colour of weight 0.
  * @cssproperty --xray-scale-high - Colour of weight 1.
  * @cssproperty --xray-masked - Colour of the causal (masked) region.
+ * @cssproperty --xray-head-colours - The heads' colours in the lines view, separated by spaces (as `<attention-lines>`).
  * @cssproperty --xray-accent - Selected head, focus and the detail's query row.
  * @cssproperty --xray-fg - Text colour.
  * @cssproperty --xray-bg - Background colour.
@@ -84,6 +94,7 @@ const sameHead = (a: HeadRef | null | undefined, b: HeadRef) => a?.layer === b.l
 export class HeadGrid extends XrayFigure<AttentionData> {
   static override styles = [
     ...XrayFigure.styles,
+    headColourStyles,
     css`
       .layout {
         display: flex;
@@ -198,6 +209,9 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   /** Rank heads by `previous-token`, `first-token`, `duplicate-token` or `induction` score (unless from/to tokens are set). */
   @property() score?: string;
 
+  /** What each thumbnail draws: `heatmap` (the pattern as colour) or `lines` (BertViz's model view). */
+  @property() view: GridView = 'heatmap';
+
   @state() private announcement = '';
   /** The width the grid is laid out for; see `followWidth`. */
   @state() private layoutWidth = 0;
@@ -205,13 +219,15 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   @query('.plot canvas') private gridCanvas?: HTMLCanvasElement;
   @query('.detail canvas') private detailCanvas?: HTMLCanvasElement;
 
-  private view?: View;
+  private shown?: View;
   private viewError?: XrayError;
   private ranking?: Ranking;
   private rankingNotice?: string;
   private rankedFor?: AttentionSource;
   private colours?: ThemeColours;
   private table?: Uint32Array;
+  private palette: string[] = [];
+  private paletteList = '';
   private painted: unknown[] = [];
 
   private readonly attentionTask = new Task(this, {
@@ -228,10 +244,10 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   /** The heads shown, by index; the inspected one is under the pointer, or the keyboard's. */
   private readonly cells = new CellHover(this, {
-    shape: () => this.view && { count: this.view.layout.heads.length, columns: this.view.layout.cols },
+    shape: () => this.shown && { count: this.shown.layout.heads.length, columns: this.shown.layout.cols },
     ends: 'all',
-    onMove: (index) => (this.announcement = this.headName(this.view!.layout.heads[index])),
-    onEnter: () => this.select(this.view!.layout.heads[this.cells.keys.index]),
+    onMove: (index) => (this.announcement = this.headName(this.shown!.layout.heads[index])),
+    onEnter: () => this.select(this.shown!.layout.heads[this.cells.keys.index]),
     onEscape: () => this.clear(),
   });
 
@@ -247,18 +263,19 @@ export class HeadGrid extends XrayFigure<AttentionData> {
     const source = this.attentionTask.value?.source;
     if (!source) return;
     try {
+      if (!VIEWS.includes(this.view)) throw new XrayError('bad-option', `Unknown view "${this.view}": use one of ${VIEWS.join(', ')}.`);
       const heads = this.shownHeads(source);
       if (source !== this.rankedFor || ['layer', 'fromToken', 'toToken', 'score'].some((p) => changed.has(p as keyof HeadGrid))) {
         ({ ranking: this.ranking, notice: this.rankingNotice } = rankingFor({ source, heads, fromToken: this.fromToken, toToken: this.toToken, score: this.score }));
         this.rankedFor = source;
       }
-      this.view = this.viewOf(source, heads);
+      this.shown = this.viewOf(source, heads);
       this.viewError = undefined;
     } catch (error) {
       const failure = asXrayError(error);
       if (failure.message !== this.viewError?.message) this.announceError(failure);
       this.viewError = failure;
-      this.view = undefined;
+      this.shown = undefined;
       this.rankedFor = undefined;
     }
   }
@@ -275,35 +292,41 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   protected override updated(): void {
     const source = this.attentionTask.value?.source;
-    if (!source || !this.view || !this.table || !this.colours) return;
+    if (!source || !this.shown || !this.table || !this.colours) return;
     const dpr = globalThis.devicePixelRatio || 1;
-    const { layout } = this.view;
-    const inputs = [this.gridCanvas, source, this.table, dpr, layout.width, layout.height, layout.size, layout.cols, layout.heads[0].layer];
+    const { layout } = this.shown;
+    const lines = this.view === 'lines';
+    const inputs = [this.gridCanvas, source, this.table, this.palette, this.view, dpr, layout.width, layout.height, layout.size, layout.cols, layout.heads[0].layer];
     if (this.gridCanvas && inputs.some((input, i) => input !== this.painted[i])) {
-      paintGrid(this.gridCanvas, layout, source, this.table, dpr);
+      if (lines) paintGridLines(this.gridCanvas, layout, source, this.palette, dpr);
+      else paintGrid(this.gridCanvas, layout, source, this.table, dpr);
       this.painted = inputs;
     }
     const head = this.detailHead();
-    if (this.detailCanvas && head) paintHead(this.detailCanvas, source.attention(head.layer, head.head), source.tokens.length, this.detailQuery(source), this.table, this.colours.accent, PANEL, dpr);
+    if (!this.detailCanvas || !head) return;
+    const [pattern, T, query] = [source.attention(head.layer, head.head), source.tokens.length, this.detailQuery(source)];
+    if (lines) paintHeadLines(this.detailCanvas, pattern, T, query, headColour(this.palette, head.head), PANEL, dpr);
+    else paintHead(this.detailCanvas, pattern, T, query, this.table, this.colours.accent, PANEL, dpr);
   }
 
   /** The figure as a standalone SVG: the grid, its labels and scores, and the ranking. */
   toSVG(): string {
     const source = this.attentionTask.value?.source;
-    if (this.attentionTask.status !== TaskStatus.COMPLETE || !source || !this.view || !this.colours || !this.gridCanvas) {
+    if (this.attentionTask.status !== TaskStatus.COMPLETE || !source || !this.shown || !this.colours || !this.gridCanvas) {
       throw new XrayError('nothing-to-export', 'There is nothing to export yet: the grid has not been drawn.');
     }
     const notes = this.rankingNotice ? [this.rankingNotice] : this.ranking ? [this.ranking.title, ...this.ranking.top.map((r, i) => `${i + 1}. ${r.layer}.${r.head}  ${formatScore(r.score)}`)] : [];
-    const selected = this.view.layout.heads.findIndex((ref) => sameHead(this.selection.head, ref));
-    return gridSvg({ ...this.view, source, colours: this.colours, selected, canvas: this.gridCanvas, notes });
+    const selected = this.shown.layout.heads.findIndex((ref) => sameHead(this.selection.head, ref));
+    const lines = this.view === 'lines' ? { palette: this.palette } : undefined;
+    return gridSvg({ ...this.shown!, source, colours: this.colours, selected, canvas: this.gridCanvas, notes, lines });
   }
 
   private renderFigure({ source, truncated }: Attention): TemplateResult {
-    if (!this.view) return this.renderError(this.viewError);
+    if (!this.shown) return this.renderError(this.viewError);
     return html`
       ${this.renderNotices({ truncated })} ${this.renderToolbar()}
       <div class="layout">
-        <div class="scroll">${this.renderGrid(this.view)}</div>
+        <div class="scroll">${this.renderGrid(this.shown)}</div>
         ${this.renderDetail(source)}
       </div>
       ${this.renderRanking()}
@@ -432,14 +455,17 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   private updateColours(): void {
     const colours = themeColours(this);
-    if (JSON.stringify(colours) === JSON.stringify(this.colours)) return;
+    const list = getComputedStyle(this).getPropertyValue('--_head-colours');
+    if (JSON.stringify(colours) === JSON.stringify(this.colours) && list === this.paletteList) return;
     this.colours = colours;
     this.table = colourTable(colours);
+    this.paletteList = list;
+    this.palette = headColours(this);
   }
 
   /** The head the detail panel shows: the inspected one, else the selected one if shown. */
   private detailHead(): HeadRef | undefined {
-    const heads = this.view?.layout.heads ?? [];
+    const heads = this.shown?.layout.heads ?? [];
     const inspected = this.cells.active;
     return inspected !== undefined ? heads[inspected] : heads.find((ref) => sameHead(this.selection.head, ref));
   }
@@ -456,7 +482,7 @@ export class HeadGrid extends XrayFigure<AttentionData> {
   }
 
   private hit(event: MouseEvent): { index: number; query: number } | undefined {
-    const layout = this.view?.layout;
+    const layout = this.shown?.layout;
     const T = this.attentionTask.value?.source.tokens.length;
     if (!layout || !T) return undefined;
     const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
@@ -477,11 +503,11 @@ export class HeadGrid extends XrayFigure<AttentionData> {
 
   private onClick(event: MouseEvent): void {
     const hit = this.hit(event);
-    if (hit) this.select(this.view!.layout.heads[hit.index]);
+    if (hit) this.select(this.shown!.layout.heads[hit.index]);
   }
 
   private select(ref: HeadRef): void {
-    this.cells.keys.moveTo(this.view!.layout.heads.findIndex((shown) => sameHead(shown, ref)));
+    this.cells.keys.moveTo(this.shown!.layout.heads.findIndex((shown) => sameHead(shown, ref)));
     this.selection.selectHead(ref);
     this.announcement = `${this.headName(ref)}, selected`;
     emit(this, 'head-select', ref);

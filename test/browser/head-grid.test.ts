@@ -332,6 +332,68 @@ describe('<head-grid> in data mode', () => {
   });
 });
 
+describe('<head-grid view="lines">', () => {
+  /** The exported SVG's lines by thumbnail (in reading order): each head's opacities, query by query. */
+  const exportedLines = (svg: string) => {
+    const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+    expect(doc.querySelector('parsererror')).to.equal(null);
+    return [...doc.querySelectorAll('g[data-head]')].map((g) => ({
+      head: Number(g.getAttribute('data-head')),
+      opacities: [...g.querySelectorAll('line')].map((l) => Number(l.getAttribute('stroke-opacity'))),
+    }));
+  };
+  const weights = (rows: number[][]) => rows.flat().filter((w) => w >= 0.002);
+
+  it('draws every head as lines whose opacities are the weights, in the head colours, and exports them', async () => {
+    const g = await grid(html`<head-grid view="lines" .data=${data}></head-grid>`);
+    expect(g.heads()).to.deep.equal(['0.0', '0.1', '1.0', '1.1']);
+    expect(g.paintedPixels(), 'the lines are painted').to.be.above(0);
+    const svg = g.element.toSVG();
+    expect(exportedLines(svg)).to.deep.equal([
+      { head: 0, opacities: weights(previousToken) },
+      { head: 1, opacities: weights(firstToken) },
+      { head: 0, opacities: weights(itToCat) },
+      { head: 1, opacities: weights(self) },
+    ]);
+    const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+    const strokes = [...doc.querySelectorAll('g[data-head]')].map((el) => el.getAttribute('stroke'));
+    expect(strokes[0]).to.equal(strokes[2], 'a head number keeps its colour in every layer');
+    expect(strokes[0]).not.to.equal(strokes[1]);
+    expect(doc.querySelectorAll('g[shape-rendering] rect'), 'no heatmap cells').to.have.length(0);
+  });
+
+  it('keeps selection, keyboard, hover detail and ranking working, and switches back to the heatmap', async () => {
+    const g = await grid(html`<head-grid view="lines" from-token="it" to-token="cat" .data=${data}></head-grid>`);
+    expect(g.rankedHeads()[0]).to.deep.equal({ layer: 1, head: 0, score: 0.8 });
+    await g.hoverHead(1, 0, 3);
+    expect(g.detailText()).to.contain('Layer 1, head 0, score 0.80 “ it” (position 3) attends most to: “ cat” (1) 0.80 “ it” (3) 0.20');
+    expect(g.detailPaintedPixels(), "the detail draws the hovered query's lines").to.be.above(0);
+    await g.clickHead(0, 1);
+    expect(g.selectedHeads()).to.deep.equal(['0.1']);
+    await g.press('ArrowDown');
+    expect(g.announced()).to.equal('Layer 1, head 1, score 0.00');
+    g.element.view = 'heatmap';
+    await g.element.updateComplete;
+    expect(g.cellColour(1, 0, 3, 1)).to.equal(colourScale(themeColours(g.element))(0.8));
+    expect(exportedLines(g.element.toSVG())).to.deep.equal([]);
+  });
+
+  it('says in words when the view is unknown', async () => {
+    const g = await grid(html`<head-grid view="bars" .data=${data}></head-grid>`);
+    expect(g.message()).to.equal('Unknown view "bars": use one of heatmap, lines.');
+  });
+
+  it('embeds the painted canvas in the SVG when there are too many lines for vector ones, and is accessible', async () => {
+    const T = 64;
+    const row = (q: number) => Array.from({ length: T }, (_, k) => (k <= q ? 1 / (q + 1) : 0));
+    const big = { tokens: Array.from({ length: T }, (_, i) => ` t${i}`), attention: Array.from({ length: 12 }, () => Array.from({ length: T }, (_, q) => row(q))) };
+    const g = await grid(html`<head-grid view="lines" .data=${big}></head-grid>`);
+    const svg = new DOMParser().parseFromString(g.element.toSVG(), 'image/svg+xml');
+    expect(svg.querySelector('image')?.getAttribute('href')).to.match(/^data:image\/png;base64,/);
+    await expect(g.element).to.be.accessible();
+  });
+});
+
 describe('<head-grid> linking', () => {
   it('shares the selected head and the hovered token inside one <xray-model>', async () => {
     const box = await page(html`<xray-model model=${MODEL} device="wasm">

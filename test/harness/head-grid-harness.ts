@@ -9,6 +9,15 @@ export interface RankedRow {
   score: number;
 }
 
+/** Pixels of a canvas that are not transparent. */
+function painted(canvas: HTMLCanvasElement | null): number {
+  if (!canvas?.width || !canvas.height) return 0;
+  const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  let count = 0;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) count++;
+  return count;
+}
+
 const clean = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
 
 export class HeadGridHarness {
@@ -81,6 +90,16 @@ export class HeadGridHarness {
     const { x, y } = this.point(layer, head, (k + 0.5) / T, (q + 0.5) / T);
     const [r, g, b] = canvas.getContext('2d')!.getImageData(Math.floor(((x - box.left) * canvas.width) / box.width), Math.floor(((y - box.top) * canvas.height) / box.height), 1, 1).data;
     return `rgb(${r}, ${g}, ${b})`;
+  }
+
+  /** How many pixels of the grid's canvas are painted (not transparent): the lines view leaves the rest clear. */
+  paintedPixels(): number {
+    return painted(this.root.querySelector<HTMLCanvasElement>('.plot canvas'));
+  }
+
+  /** How many pixels of the detail panel's canvas are painted. */
+  detailPaintedPixels(): number {
+    return painted(this.root.querySelector<HTMLCanvasElement>('[part=detail] canvas'));
   }
 
   /** What the detail panel says (the inspected head and where the token looks). */
