@@ -16,7 +16,8 @@ const PAGES = [
   'examples/vue/?model=../../fixtures/planted/',
 ];
 const NEEDED = { 'dist/transformer-xray.bundle.js': 'npm run build', 'fixtures/planted/model.safetensors': 'npm run fixtures', 'examples/react/dist/index.html': 'npm run examples:build' };
-const FIGURES = 'attention-heatmap, head-grid, logit-lens-table, probe-chart, head-ablation, activation-patching, logit-attribution, token-view, next-token, embedding-space, residual-stream, attention-lines';
+const FIGURES =
+  'attention-heatmap, head-grid, logit-lens-table, probe-chart, head-ablation, activation-patching, logit-attribution, token-view, next-token, embedding-space, residual-stream, attention-lines';
 const PAGE_TIMEOUT_MS = 300_000;
 const PORT = 8781;
 
