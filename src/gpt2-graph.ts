@@ -16,13 +16,13 @@ export const GraphInput = {
   heads: 'head_index', // int64 [k]: flat heads layer*nHead+head whose hook_z to return
   resultHeads: 'result_index', // int64 [r]: flat heads whose hook_result to return
   topK: 'top_k', // int64 [1]: how many tokens the next-token and lens top-k return
-  // float [b, L, h] with b ∈ {1, batch}, h ∈ {1, H}: 1 where a head's hook_z is replaced, 0 where kept.
-  // Fed as [1, L, 1] zeros when nothing is ablated: z - 0·(…) is z exactly.
+  // float [n, L, h], a row per intervention item (n: the batch, or a growing batch's items), h ∈ {1, H}:
+  // 1 where a head's hook_z is replaced, 0 where kept. Zeros when nothing is ablated: z - 0·(…) is z exactly.
   ablate: 'ablate_heads',
   ablateToMean: 'ablate_to_mean', // float [1]: an ablated hook_z becomes 0 (0) or its mean over the positions (1)
   resultPositions: 'result_positions', // int64 [m]: positions at which every head's hook_result is returned
   unembedIds: 'unembed_ids', // int64 [n]: tokens whose unembedding rows are returned
-  // float [B, L, 2, H, P, dHead]: keys (0) and values (1) of P earlier tokens, which the ids follow.
+  // float [n, L, 2, H, P, dHead], a row per intervention item: keys (0) and values (1) of P earlier tokens, which the ids follow.
   // P = 0 is a pass over the ids alone.
   pastKeyValues: 'past_key_values',
   cacheBatch: 'cache_batch', // int64 [c]: batch items whose keys and values (`present`) to return
@@ -37,12 +37,9 @@ export const GraphInput = {
   embeddingIds: 'embedding_ids', // int64 [q]: tokens whose embeddings are dotted with every row of wte
   embeddingVectors: 'embedding_vectors', // float [p, D]: vectors dotted with every row of wte
   normIds: 'norm_ids', // int64 [n]: tokens whose embedding norms to return
-  // A batch that grows layer by layer (sweeps): for each layer, which row of the layer below each of
-  // its rows continues ([L, R], the first layer_row_counts[l] entries), and which intervention item
-  // each row is (the masks' batch index); output_rows: the rows the stacked outputs keep.
-  layerRows: 'layer_rows',
-  layerItems: 'layer_items',
-  layerRowCounts: 'layer_row_counts',
+  // A batch that grows layer by layer (sweeps): per layer, which row of the layer below each of its
+  // rows continues and which intervention item each row is (see growthInputs); output_rows: the rows
+  // the stacked outputs keep.
   outputRows: 'output_rows',
 } as const;
 
@@ -99,11 +96,12 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
   const scalar = (value: number) => g.constant(DataType.INT64, [], [value]);
   const squeeze = (x: string) => g.op('Squeeze', [x, i64(0)]);
   // With a cache of P earlier tokens (the instrumented graph only), the ids sit at positions P..P+T-1.
-  const past = options.instrumented ? g.input({ name: GraphInput.pastKeyValues, type: DataType.FLOAT, dims: ['batch', L, 2, H, 'past', dHead] }) : undefined;
+  const past = options.instrumented ? g.input({ name: GraphInput.pastKeyValues, type: DataType.FLOAT, dims: ['items', L, 2, H, 'past', dHead] }) : undefined;
   const pastLength = past ? g.op('Gather', [g.op('Shape', [past]), i64(4)]) : i64(0); // [1]
-  const keyCount = g.op('Add', [pastLength, tokens]); // [1]: P + T
-  const positions = g.op('Range', [squeeze(pastLength), squeeze(keyCount), scalar(1)]); // [T]
-  const keyPositions = g.op('Range', [scalar(0), squeeze(keyCount), scalar(1)]); // [P + T]
+  // P + T as a shape, not an int64 Add, which onnxruntime would run on the CPU beside the float Adds.
+  const range = (length: string) => g.op('Range', [scalar(0), squeeze(length), scalar(1)]);
+  const keyPositions = range(g.op('Shape', [g.op('Concat', [range(pastLength), range(tokens)], { axis: 0 })])); // [P + T]
+  const positions = g.op('Slice', [keyPositions, pastLength, i64(2 ** 62)]); // [T]: P … P + T − 1
 
   const wte = weight('wte.weight', weights.wte);
   const embed = g.op('Gather', [wte, ids]);
@@ -119,7 +117,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
 
   // Ablation and patching (the plain graph, the benchmark's baseline, has neither).
   const intervene = options.instrumented ? interventions(g, L) : NO_INTERVENTIONS;
-  const growth = options.instrumented ? growingBatch(g, L) : undefined;
+  const growth = options.instrumented ? growingBatch(g) : undefined;
 
   // Which items' keys and values to return: none unless asked, so an ordinary pass copies nothing.
   const cacheBatch = past && g.input({ name: GraphInput.cacheBatch, type: DataType.INT64, dims: ['cache_batch'] });
@@ -143,7 +141,7 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
     let keys = split(k, [0, 2, 1, 3]); // [B, H, T, dHead]
     let values = split(v, [0, 2, 1, 3]);
     if (past && cacheBatch) {
-      const cached = g.op('Gather', [g.op('Gather', [past, scalar(l)], { axis: 1 }), itemRows(g, items, past)], { axis: 0 }); // [B, 2, H, P, dHead]
+      const cached = g.op('Gather', [g.op('Gather', [past, scalar(l)], { axis: 1 }), items], { axis: 0 }); // [B, 2, H, P, dHead]
       keys = g.op('Concat', [g.op('Gather', [cached, scalar(0)], { axis: 1 }), keys], { axis: 2 }); // [B, H, P + T, dHead]
       values = g.op('Concat', [g.op('Gather', [cached, scalar(1)], { axis: 1 }), values], { axis: 2 });
       const kept = (x: string) => g.op('Unsqueeze', [g.op('Gather', [x, cacheBatch], { axis: 0 }), i64(1)]); // [c, 1, H, P + T, dHead]
@@ -281,6 +279,9 @@ export function buildGpt2Graph(config: ModelConfig, weights: Gpt2Weights, locate
 export const PATCH_HOOKS = ['resid_pre', 'attn_out', 'mlp_out', 'z'] as const;
 export type PatchHook = (typeof PATCH_HOOKS)[number];
 
+/** A growing batch's two inputs at layer l, int64 [rows at l]: which row below each continues, and which intervention item it is. */
+export const growthInputs = (layer: number) => ({ rows: `layer_rows.${layer}`, items: `layer_items.${layer}` });
+
 /** The two inputs of one patchable hook: where to patch (mask) and the values patched in (source). */
 export const patchInputs = (hook: PatchHook) => ({ mask: `patch_${hook}_mask`, source: `patch_${hook}_source` });
 
@@ -292,13 +293,13 @@ const NO_INTERVENTIONS: Interventions = { ablate: (z) => z, resid_pre: (x) => x,
 /**
  * Ablation: hook_z − r·(hook_z − toMean·mean_T(hook_z)), r being 1 for the heads the ablate input marks.
  * Patching: x + m·(source − x), m being 1 where the mask takes the source's value. Unused inputs are
- * fed as zeros that broadcast ([1, L, 1] masks, [L, 1, 1] sources): x − 0·(…) is x exactly.
+ * fed as zeros ([n, L, 1] masks, [L, 1, 1] sources that broadcast): x − 0·(…) is x exactly.
  */
 function interventions(g: GraphBuilder, L: number): Interventions {
   const index = (value: number) => g.constant(DataType.INT64, [], [value]);
   const axes = (...values: number[]) => g.constant(DataType.INT64, [values.length], values);
-  // A mask's rows at one layer, one per batch row: its item's (a mask of batch 1 serves every item).
-  const itemsOf = (mask: string, layer: number, items: string) => g.op('Gather', [g.op('Gather', [mask, index(layer)], { axis: 1 }), itemRows(g, items, mask)], { axis: 0 });
+  // A mask's rows at one layer, one per batch row: its item's.
+  const itemsOf = (mask: string, layer: number, items: string) => g.op('Gather', [g.op('Gather', [mask, index(layer)], { axis: 1 }), items], { axis: 0 });
   const ablateMask = g.input({ name: GraphInput.ablate, type: DataType.FLOAT, dims: ['ablate_batch', L, 'ablate_heads'] });
   const toMean = g.input({ name: GraphInput.ablateToMean, type: DataType.FLOAT, dims: [1] });
   // hook_resid_pre, hook_attn_out, hook_mlp_out: mask [b, L, t], source [L, t, D]. hook_z: mask [b, L, h, t], source [L, h, t, dHead].
@@ -333,21 +334,12 @@ function interventions(g: GraphBuilder, L: number): Interventions {
  * `enter(l)` gives each row's intervention item at layer l (the index into the masks' batch);
  * `rows(l)` which row of the layer below each comes from. An ordinary pass feeds the identity.
  */
-function growingBatch(g: GraphBuilder, L: number) {
-  const index = (value: number) => g.constant(DataType.INT64, [], [value]);
-  const zero = g.constant(DataType.INT64, [1], [0]);
-  const layerRows = g.input({ name: GraphInput.layerRows, type: DataType.INT64, dims: [L, 'layer_rows'] });
-  const layerItems = g.input({ name: GraphInput.layerItems, type: DataType.INT64, dims: [L, 'layer_rows'] });
-  const counts = g.input({ name: GraphInput.layerRowCounts, type: DataType.INT64, dims: [L] });
+function growingBatch(g: GraphBuilder) {
   const outputRows = g.input({ name: GraphInput.outputRows, type: DataType.INT64, dims: ['output_rows'] });
-  // Layer l's first counts[l] entries of a [L, R] table.
-  const row = (table: string, l: number) => g.op('Slice', [g.op('Gather', [table, index(l)], { axis: 0 }), zero, g.op('Gather', [counts, g.constant(DataType.INT64, [1], [l])]), zero]);
-  return { outputRows, enter: (l: number) => row(layerItems, l), rows: (l: number) => row(layerRows, l) };
-}
-
-/** Each batch row's index into a tensor whose batch holds one entry per item, or one for all. */
-function itemRows(g: GraphBuilder, items: string, tensor: string): string {
-  return g.op('Mod', [items, g.op('Shape', [tensor], { end: 1 })]);
+  // Inputs of their own per layer: per-layer slices of one table would be fused by onnxruntime into
+  // an int64 Split, which WebGPU has no kernel for.
+  const input = (name: string) => g.input({ name, type: DataType.INT64, dims: [name] });
+  return { outputRows, enter: (l: number) => input(growthInputs(l).items), rows: (l: number) => input(growthInputs(l).rows) };
 }
 
 /** gelu_new, GPT-2's tanh approximation, written so onnxruntime can fuse it. */

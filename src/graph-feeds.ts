@@ -1,6 +1,6 @@
 // The inputs of one pass of the instrumented graph (src/gpt2-graph.ts): the ids, and the optional
 // work each index or mask input selects, fed empty (or as zeros that change nothing) when not asked for.
-import { GraphInput, PATCH_HOOKS, patchInputs, type PatchHook } from './gpt2-graph.js';
+import { GraphInput, growthInputs, PATCH_HOOKS, patchInputs, type PatchHook } from './gpt2-graph.js';
 import { float32Tensor, int64Tensor, type ort } from './session.js';
 import type { ModelConfig } from './types.js';
 
@@ -15,7 +15,7 @@ export interface Ablation {
 /** Activation patching: where `hook` takes `source`'s values (mask 1) instead of its own (mask 0). */
 export interface Patch {
   hook: PatchHook;
-  /** [b, L, t] (or [b, L, H, t] for z), b ∈ {1, batch}, t ∈ {1, T}. */
+  /** [n, L, t] (or [n, L, H, t] for z), n the pass's intervention items (its batch, or a growing batch's items), t ∈ {1, T}. */
   mask: Float32Array;
   maskDims: number[];
   /** [L, T, D] (or [L, H, T, dHead] for z): the other run's activation. */
@@ -88,9 +88,11 @@ export function growingBatch(joins: number[], nLayer: number): GrowingBatch & { 
 export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork = {}): Record<string, ort.Tensor> {
   const { nLayer: L, nHead: H, dModel: D } = config;
   const past = work.past ?? { data: new Float32Array(0), length: 0 };
+  // Masks and the cache have one row per intervention item: the batch's rows, or a growing batch's items.
+  const items = work.growth ? work.growth.items.at(-1)!.length : ids.length;
   return {
     [GraphInput.ids]: int64Tensor(ids.flat(), [ids.length, ids[0].length]),
-    [GraphInput.pastKeyValues]: float32Tensor(past.data, [ids.length, L, 2, H, past.length, D / H]),
+    [GraphInput.pastKeyValues]: float32Tensor(past.data, [items, L, 2, H, past.length, D / H]),
     [GraphInput.cacheBatch]: int64Tensor(work.cacheBatch ?? []),
     // WebGPU's reductions refuse empty inputs: unasked, these get one index whose answer is ignored.
     [GraphInput.lensTargets]: int64Tensor(work.lensTargets ?? [0]),
@@ -110,31 +112,25 @@ export function graphFeeds(config: ModelConfig, ids: number[][], work: PassWork 
     [GraphInput.topK]: int64Tensor([work.topK ?? 1]),
     [GraphInput.resultPositions]: int64Tensor(work.resultPositions ?? []),
     [GraphInput.unembedIds]: int64Tensor(work.unembedIds ?? []),
-    ...ablationFeeds(config, work.ablation),
-    ...patchFeeds(config, work.patch),
+    ...ablationFeeds(config, work.ablation, items),
+    ...patchFeeds(config, work.patch, items),
   };
 }
 
-/** The growing batch's tables, padded to their widest layer; by default the identity at every layer. */
+/** The growing batch's rows and items at every layer; by default the identity. */
 function growthFeeds({ nLayer: L }: ModelConfig, batch: number, growth: GrowingBatch | undefined): Record<string, ort.Tensor> {
   const identity = Array.from({ length: batch }, (_, b) => b);
-  const { rows, items, outputRows } = growth ?? { rows: Array.from({ length: L }, () => identity), items: Array.from({ length: L }, () => identity), outputRows: identity };
-  const width = Math.max(...rows.map((r) => r.length));
-  const table = (values: number[][]) =>
-    int64Tensor(
-      values.flatMap((r) => [...r, ...Array<number>(width - r.length).fill(0)]),
-      [L, width],
-    );
-  return {
-    [GraphInput.layerRows]: table(rows),
-    [GraphInput.layerItems]: table(items),
-    [GraphInput.layerRowCounts]: int64Tensor(rows.map((r) => r.length)),
-    [GraphInput.outputRows]: int64Tensor(outputRows),
-  };
+  const feeds: Record<string, ort.Tensor> = { [GraphInput.outputRows]: int64Tensor(growth?.outputRows ?? identity) };
+  for (let l = 0; l < L; l++) {
+    const names = growthInputs(l);
+    feeds[names.rows] = int64Tensor(growth?.rows[l] ?? identity);
+    feeds[names.items] = int64Tensor(growth?.items[l] ?? identity);
+  }
+  return feeds;
 }
 
-/** Every patchable hook's mask and source: zeros that broadcast and change nothing, but the patched one's. */
-function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined): Record<string, ort.Tensor> {
+/** Every patchable hook's mask and source: zeros that change nothing (sources that broadcast), but the patched one's. */
+function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined, items: number): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const hook of PATCH_HOOKS) {
     const names = patchInputs(hook);
@@ -144,7 +140,7 @@ function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined): Recor
       feeds[names.mask] = float32Tensor(patch.mask, patch.maskDims);
       feeds[names.source] = float32Tensor(patch.source, patch.sourceDims);
     } else {
-      feeds[names.mask] = float32Tensor(new Float32Array(L), [1, L, ...ones(rank - 2)]);
+      feeds[names.mask] = float32Tensor(new Float32Array(items * L), [items, L, ...ones(rank - 2)]);
       feeds[names.source] = float32Tensor(new Float32Array(L), [L, ...ones(rank - 1)]);
     }
   }
@@ -152,14 +148,16 @@ function patchFeeds({ nLayer: L }: ModelConfig, patch: Patch | undefined): Recor
 }
 
 /**
- * The ablate inputs: [1, L, 1] zeros when nothing is ablated; [1, L, H] marking the heads for
- * every item; or [n, L, H] marking item i's head `heads[i]` alone.
+ * The ablate inputs, one row per intervention item: [n, L, 1] zeros when nothing is ablated; every
+ * row marking the heads; or (`perItem`) row i marking head `heads[i]` alone.
  */
-function ablationFeeds({ nLayer: L, nHead: H }: ModelConfig, ablation: Ablation | undefined): Record<string, ort.Tensor> {
+function ablationFeeds({ nLayer: L, nHead: H }: ModelConfig, ablation: Ablation | undefined, items: number): Record<string, ort.Tensor> {
   const toMean = float32Tensor(Float32Array.of(ablation?.mode === 'mean' ? 1 : 0));
-  if (!ablation?.heads.length) return { [GraphInput.ablate]: float32Tensor(new Float32Array(L), [1, L, 1]), [GraphInput.ablateToMean]: toMean };
-  const items = ablation.perItem ? ablation.heads.length : 1;
+  if (!ablation?.heads.length) return { [GraphInput.ablate]: float32Tensor(new Float32Array(items * L), [items, L, 1]), [GraphInput.ablateToMean]: toMean };
+  if (ablation.perItem && ablation.heads.length !== items) throw new Error(`${ablation.heads.length} heads for ${items} items`);
   const mask = new Float32Array(items * L * H);
-  ablation.heads.forEach((head, i) => head >= 0 && (mask[(ablation.perItem ? i : 0) * L * H + head] = 1));
+  for (let item = 0; item < items; item++) {
+    for (const [i, head] of ablation.heads.entries()) if (head >= 0 && (!ablation.perItem || i === item)) mask[item * L * H + head] = 1;
+  }
   return { [GraphInput.ablate]: float32Tensor(mask, [items, L, H]), [GraphInput.ablateToMean]: toMean };
 }
