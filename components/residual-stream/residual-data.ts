@@ -3,6 +3,10 @@
 import { XrayError } from '../../src/errors.js';
 import type { ModelRun } from '../../src/model-run.js';
 
+/** What the figure shows: a statistic per token and layer, or the PCA paths (here, not in residual-view.ts, so the element's public types need no d3). */
+export const STATS = ['norm', 'cosine-previous', 'cosine-final', 'attention', 'mlp', 'paths'] as const;
+export type Stat = (typeof STATS)[number];
+
 /**
  * Data mode of `<residual-stream>`: a run's residual stream as TransformerLens has it, nested lists.
  * `residual` is `[L+1][T][D]`: resid_pre of each block, then the last block's resid_post (what

@@ -12,9 +12,9 @@ import { labelStep } from '../attention-heatmap/attention-heatmap-draw.js';
 import { CellHover } from '../shared/cell-hover.js';
 import { themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
-import { sourceFromData, sourceOfRun, type ResidualSource, type ResidualStreamData } from './residual-data.js';
+import { sourceFromData, sourceOfRun, STATS, type ResidualSource, type ResidualStreamData, type Stat } from './residual-data.js';
 import { gridSvg, pathsSvg } from './residual-svg.js';
-import { columnName, decimal, gridOf, nearestPoint, pathsLayout, quote, STAT_INFO, STATS, valueText, type Grid, type GridStat, type PathsLayout, type Stat } from './residual-view.js';
+import { columnName, decimal, gridOf, nearestPoint, pathsLayout, quote, STAT_INFO, valueText, type Grid, type GridStat, type PathsLayout } from './residual-view.js';
 
 /** Room for the token labels left of the cells. */
 const GUTTER = 96;

@@ -5,9 +5,8 @@ import { scaleDiverging, scaleLinear, scaleSequential, scaleSequentialLog, type 
 import { displayToken } from '../../src/analysis/logit-lens.js';
 import type { ResidualPaths, ResidualStats } from '../../src/analysis/residual-stats.js';
 import type { ThemeColours } from '../shared/theme.js';
+import type { Stat } from './residual-data.js';
 
-export const STATS = ['norm', 'cosine-previous', 'cosine-final', 'attention', 'mlp', 'paths'] as const;
-export type Stat = (typeof STATS)[number];
 export type GridStat = Exclude<Stat, 'paths'>;
 
 interface StatInfo {
