@@ -390,7 +390,8 @@ export class ModelController extends EventTarget {
         original();
         return this.queued(async (engine) => this.toRun(engine, text, await engine.ablated(ids, data.truncated, intervention, topK), topK, intervention), signal);
       },
-      attribution: (ids, metric, by, signal) => this.queued((engine) => engine.attribution(ids, metric, by, ablation), signal),
+      // At the run's own last position, the run's kept outputs serve.
+      attribution: (ids, metric, by, signal) => this.queued((engine) => engine.attribution(ids, metric, by, ablation, ids.length === data.ids.length ? data.id : undefined), signal),
       metric: (ids, metric, signal) => this.queued((engine) => engine.metric(ids, metric, ablation), signal),
       ablationScan: async (ids, heads, { answer, wrong, mode = 'zero', signal, onProgress = () => undefined }) => {
         original();

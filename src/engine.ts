@@ -307,24 +307,25 @@ export class Engine {
    * Direct logit attribution at the last position of `ids`: each component of the final residual
    * stream, centred and divided by the run's own ln_final scale, dotted with γ ⊙ (W_U[answer] −
    * W_U[wrong]), plus ln_final's bias term; the values sum to the logit difference (`total`).
+   * Given `runId`, a kept run of exactly these ids, its own outputs serve (every run keeps its
+   * heads' results at its last position) and only a one-token pass fetches the two W_U rows.
    */
-  async attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head', ablation?: Ablation): Promise<Attribution> {
-    const { config } = await this.ready();
+  async attribution(ids: number[], metric: { answer: TokenRef; wrong?: TokenRef }, by: 'layer' | 'head', ablation?: Ablation, runId?: number): Promise<Attribution> {
+    const { config, tokenizer } = await this.ready();
     const { nLayer: L, nHead: H, dModel: D } = config;
     const answer = this.tokenId(metric.answer, 'answer');
     const wrong = metric.wrong === undefined ? undefined : this.tokenId(metric.wrong, 'wrong');
     const T = ids.length;
-    const out = await this.forward([ids], { resultPositions: [T - 1], unembedIds: wrong === undefined ? [answer] : [answer, wrong], ablation });
-    const [embed, posEmbed, attnOut, mlpOut, scale, results, rows, logits] = (await take(out, [
-      GraphOutput.embed,
-      GraphOutput.posEmbed,
-      GraphOutput.attnOut,
-      GraphOutput.mlpOut,
-      GraphOutput.lnFinalScale,
-      GraphOutput.resultAt,
-      GraphOutput.unembedRows,
-      GraphOutput.logits,
-    ])) as Float32Array[];
+    const unembedIds = wrong === undefined ? [answer] : [answer, wrong];
+    const names = [GraphOutput.embed, GraphOutput.posEmbed, GraphOutput.attnOut, GraphOutput.mlpOut, GraphOutput.lnFinalScale, GraphOutput.resultAt, GraphOutput.logits];
+    const kept = runId !== undefined && this.kept.has(runId) ? runId : undefined;
+    const [embed, posEmbed, attnOut, mlpOut, scale, results, logits, rows] =
+      kept !== undefined
+        ? [
+            ...(await Promise.all(names.map(async (name) => (await this.hook(kept, name)).data))),
+            ...((await take(await this.forward([[tokenizer.bosId]], { unembedIds }), [GraphOutput.unembedRows])) as Float32Array[]),
+          ]
+        : ((await take(await this.forward([ids], { resultPositions: [T - 1], unembedIds, ablation }), [...names, GraphOutput.unembedRows])) as Float32Array[]);
     const { lnFinal, attnBias } = this.attributionWeights!;
     const direction = new Float64Array(D);
     for (let d = 0; d < D; d++) direction[d] = lnFinal.weight[d] * (rows[d] - (wrong === undefined ? 0 : rows[D + d]));
@@ -367,9 +368,11 @@ export class Engine {
   private async pass(encoded: { ids: number[]; truncated: boolean }[], topK: number, ablation?: Ablation): Promise<RunData[]> {
     const { config, tokenizer } = await this.ready();
     const k = Math.min(topK, config.vocabSize);
+    // Each run keeps its heads' results at its last position, for direct logit attribution.
+    const last = encoded[0].ids.length - 1;
     const outputs = await this.forward(
       encoded.map((e) => e.ids),
-      { topK: k, ablation },
+      { topK: k, ablation, resultPositions: [last] },
     );
     const [pattern, residual, probs, topIds] = (await Promise.all(EAGER_OUTPUTS.map((name) => readTensor(outputs[name])))) as [Float32Array, Float32Array, Float32Array, BigInt64Array];
     const tensors = new Map(Object.entries(outputs).filter(([name]) => !EAGER_OUTPUTS.includes(name) && !ON_REQUEST_OUTPUTS.includes(name)));
@@ -846,7 +849,6 @@ interface TunedLens {
 const ON_REQUEST_OUTPUTS: readonly string[] = [
   GraphOutput.z,
   GraphOutput.result,
-  GraphOutput.resultAt,
   GraphOutput.unembedRows,
   GraphOutput.present,
   GraphOutput.lensTargetLogProbs,

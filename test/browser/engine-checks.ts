@@ -159,41 +159,44 @@ export function forwardPassChecks(device: ResolvedDevice, fixtureName = 'tiny', 
     }
   });
 
-  it('attributes the logit difference to layers and heads as the reference decomposes it, summing to the total', async () => {
-    const run = await controller.run(TEXT);
-    const { nLayer: L, nHead: H, dModel: D, vocabSize: V } = model.config;
-    const position = run.ids.length - 3;
-    const ids = run.ids.slice(0, position + 1);
-    const ref = model.reference(ids);
-    const [answer, wrong] = [run.nextToken(2)[0].id, run.nextToken(2)[1].id];
-    const t = ids.length - 1;
-    // (c − mean c) / scale · γ ⊙ (W_U[answer] − W_U[wrong]), in float64 from the reference's hooks.
-    const direction = Array.from({ length: D }, (_, d) => model.gamma[d] * (model.wte[answer * D + d] - model.wte[wrong * D + d]));
-    const share = (c: ArrayLike<number>, row: number) => {
-      const x = rowOf(c, row, D);
-      const mean = x.reduce((a, b) => a + b, 0) / D;
-      return x.reduce((sum, v, d) => sum + (v - mean) * direction[d], 0) / ref.lnFinalScale[t];
-    };
-    const byLayer = await run.logitAttribution({ answer, wrong, position, by: 'layer' });
-    const expected = [share(ref.embed, t), share(ref.posEmbed, t), ...ref.attnOut.flatMap((a, l) => [a, ref.mlpOut[l]]).map((c) => share(c, t))];
-    expected.push(Array.from({ length: D }, (_, d) => model.beta[d] * (model.wte[answer * D + d] - model.wte[wrong * D + d])).reduce((a, b) => a + b, 0));
-    expect(byLayer.labels).to.deep.equal(['embed', 'pos_embed', ...Array.from({ length: L }, (_, l) => [`${l}_attn_out`, `${l}_mlp_out`]).flat(), 'ln_final_bias']);
-    expect(maxAbsDiff(byLayer.values, expected)).to.be.below(LOGIT_TOLERANCE);
-    const total = ref.logits[t * V + answer] - ref.logits[t * V + wrong];
-    expect(Math.abs(byLayer.total - total)).to.be.below(LOGIT_TOLERANCE);
-    expect(Math.abs(byLayer.values.reduce((a, b) => a + b, 0) - byLayer.total), 'the values sum to the total').to.be.below(LOGIT_TOLERANCE);
+  // Inside the text a pass of its own; at its last position the run's kept outputs.
+  for (const back of [3, 1]) {
+    it(`attributes the logit difference ${back === 1 ? 'at the last position' : 'inside the text'} to layers and heads as the reference decomposes it, summing to the total`, async () => {
+      const run = await controller.run(TEXT);
+      const { nLayer: L, nHead: H, dModel: D, vocabSize: V } = model.config;
+      const position = run.ids.length - back;
+      const ids = run.ids.slice(0, position + 1);
+      const ref = model.reference(ids);
+      const [answer, wrong] = [run.nextToken(2)[0].id, run.nextToken(2)[1].id];
+      const t = ids.length - 1;
+      // (c − mean c) / scale · γ ⊙ (W_U[answer] − W_U[wrong]), in float64 from the reference's hooks.
+      const direction = Array.from({ length: D }, (_, d) => model.gamma[d] * (model.wte[answer * D + d] - model.wte[wrong * D + d]));
+      const share = (c: ArrayLike<number>, row: number) => {
+        const x = rowOf(c, row, D);
+        const mean = x.reduce((a, b) => a + b, 0) / D;
+        return x.reduce((sum, v, d) => sum + (v - mean) * direction[d], 0) / ref.lnFinalScale[t];
+      };
+      const byLayer = await run.logitAttribution({ answer, wrong, position, by: 'layer' });
+      const expected = [share(ref.embed, t), share(ref.posEmbed, t), ...ref.attnOut.flatMap((a, l) => [a, ref.mlpOut[l]]).map((c) => share(c, t))];
+      expected.push(Array.from({ length: D }, (_, d) => model.beta[d] * (model.wte[answer * D + d] - model.wte[wrong * D + d])).reduce((a, b) => a + b, 0));
+      expect(byLayer.labels).to.deep.equal(['embed', 'pos_embed', ...Array.from({ length: L }, (_, l) => [`${l}_attn_out`, `${l}_mlp_out`]).flat(), 'ln_final_bias']);
+      expect(maxAbsDiff(byLayer.values, expected)).to.be.below(LOGIT_TOLERANCE);
+      const total = ref.logits[t * V + answer] - ref.logits[t * V + wrong];
+      expect(Math.abs(byLayer.total - total)).to.be.below(LOGIT_TOLERANCE);
+      expect(Math.abs(byLayer.values.reduce((a, b) => a + b, 0) - byLayer.total), 'the values sum to the total').to.be.below(LOGIT_TOLERANCE);
 
-    const byHead = await run.logitAttribution({ answer, wrong, position, by: 'head' });
-    expect(byHead.labels.slice(2, H + 4)).to.deep.equal([...Array.from({ length: H }, (_, h) => `L0H${h}`), '0_attn_bias', '0_mlp_out']);
-    expect(Math.abs(byHead.values.reduce((a, b) => a + b, 0) - byHead.total)).to.be.below(LOGIT_TOLERANCE);
-    for (let l = 0; l < L; l++) {
-      const heads = Array.from({ length: H }, (_, h) => share(ref.result[l][h], t));
-      const start = 2 + l * (H + 2);
-      expect(maxAbsDiff(byHead.values.subarray(start, start + H), heads), `layer ${l} heads`).to.be.below(LOGIT_TOLERANCE);
-      const layer = byHead.values.subarray(start, start + H + 1).reduce((a, b) => a + b, 0);
-      expect(Math.abs(layer - byLayer.values[2 + 2 * l]), `layer ${l}: heads + bias = attn_out`).to.be.below(LOGIT_TOLERANCE);
-    }
-  });
+      const byHead = await run.logitAttribution({ answer, wrong, position, by: 'head' });
+      expect(byHead.labels.slice(2, H + 4)).to.deep.equal([...Array.from({ length: H }, (_, h) => `L0H${h}`), '0_attn_bias', '0_mlp_out']);
+      expect(Math.abs(byHead.values.reduce((a, b) => a + b, 0) - byHead.total)).to.be.below(LOGIT_TOLERANCE);
+      for (let l = 0; l < L; l++) {
+        const heads = Array.from({ length: H }, (_, h) => share(ref.result[l][h], t));
+        const start = 2 + l * (H + 2);
+        expect(maxAbsDiff(byHead.values.subarray(start, start + H), heads), `layer ${l} heads`).to.be.below(LOGIT_TOLERANCE);
+        const layer = byHead.values.subarray(start, start + H + 1).reduce((a, b) => a + b, 0);
+        expect(Math.abs(layer - byLayer.values[2 + 2 * l]), `layer ${l}: heads + bias = attn_out`).to.be.below(LOGIT_TOLERANCE);
+      }
+    });
+  }
 
   it('patches resid_pre, attn_out, mlp_out and z from a clean prompt as the reference does', async () => {
     const [clean, corrupted] = ['The cat sat on the mat', 'The dog sat on the mat'];
