@@ -1,6 +1,6 @@
 // <activation-patching> as a standalone SVG: the caption lines over the chart as drawn, without what
 // only the page needs (focus stops, roles, the hover outline and the linked column).
-import { escapeXml, svgDocument } from '../shared/export.js';
+import { childrenMarkup, escapeXml, svgDocument } from '../shared/export.js';
 import type { ThemeColours } from '../shared/theme.js';
 
 const LINE = 18;
@@ -30,8 +30,7 @@ export function patchingSvg({ chart, width, height, title, lines, colours, font,
   for (const node of [copy, ...copy.querySelectorAll('*')]) {
     for (const name of node.getAttributeNames()) if (name === 'tabindex' || name === 'role' || name.startsWith('aria-')) node.removeAttribute(name);
   }
-  const serializer = new XMLSerializer();
-  const body = [...copy.children].map((node) => serializer.serializeToString(node)).join('');
+  const body = childrenMarkup(copy);
   const header = [
     `<text x="${PAD}" y="${LINE}" font-weight="bold" font-size="13" fill="${escapeXml(colours.fg)}">${escapeXml(title)}</text>`,
     ...lines.map((line, i) => `<text x="${PAD}" y="${LINE * (i + 2)}" font-size="11" fill="${escapeXml(colours.muted)}">${escapeXml(line)}</text>`),

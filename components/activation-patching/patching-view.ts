@@ -4,6 +4,7 @@ import { displayToken } from '../../src/analysis/logit-lens.js';
 import type { PatchResult, TokenRef } from '../../src/engine.js';
 import { XrayError } from '../../src/errors.js';
 import { PATCH_HOOKS, type PatchHook } from '../../src/gpt2-graph.js';
+import { quote } from '../shared/format.js';
 
 /**
  * Data mode of `<activation-patching>`: what TransformerLens's `get_act_patch_resid_pre`,
@@ -171,11 +172,6 @@ function signed(value: number): string {
 /** A token by its text, quoted, or by its id. */
 function tokenName(ref: TokenRef): string {
   return typeof ref === 'number' ? `token ${ref}` : quote(ref);
-}
-
-/** Quotes a token so that its leading space shows. */
-function quote(token: string): string {
-  return `“${displayToken(token)}”`;
 }
 
 function differingPositions(clean: string[], corrupted: string[]): number[] {

@@ -1,6 +1,6 @@
 // Drawing helpers of <attention-heatmap>: the pattern onto a canvas with one pixel per cell (CSS
 // scales it up with `image-rendering: pixelated`, so 1,000 tokens cost one million pixels at any
-// size), the thinning of axis labels, and how weights read as text.
+// size), and how weights read as text.
 import type { ScaleSequential } from 'd3-scale';
 
 /** Steps of the colour lookup table: calling the d3 scale per cell would take seconds at T = 1,000. */
@@ -40,11 +40,6 @@ function rgbaOf(colours: string[]): Uint8ClampedArray {
     context.fillRect(i, 0, 1, 1);
   });
   return context.getImageData(0, 0, colours.length, 1).data;
-}
-
-/** Show every n-th label so that labels `labelPx` tall never overlap on cells `cellPx` apart. */
-export function labelStep(cellPx: number, labelPx: number): number {
-  return Math.max(1, Math.ceil(labelPx / cellPx));
 }
 
 /** A weight as text: three significant digits, enough to tell 0.001 from 0.0001 at T = 1,000. */

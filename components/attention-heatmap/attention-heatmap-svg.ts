@@ -2,9 +2,10 @@
 // painted canvas embedded as a PNG (SVG viewers crawl past some ten thousand rects); labels, caption
 // and legend are always vector text.
 import type { ScaleSequential } from 'd3-scale';
+import { labelStep } from '../shared/axis-labels.js';
 import { escapeXml, svgDocument } from '../shared/export.js';
 import type { ThemeColours } from '../shared/theme.js';
-import { formatWeight, labelStep } from './attention-heatmap-draw.js';
+import { formatWeight } from './attention-heatmap-draw.js';
 
 const VECTOR_LIMIT = 128;
 /** Room for the axis labels, left of and above the cells. */

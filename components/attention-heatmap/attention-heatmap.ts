@@ -10,11 +10,13 @@ import { attentionSource, type AttentionData, type AttentionSource } from '../..
 import { checkIndex, XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
 import type { ModelRun } from '../../src/model-run.js';
+import { labelStep } from '../shared/axis-labels.js';
 import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
+import { memoLast } from '../shared/memo.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
-import { formatWeight, labelStep, paintPattern, patternMax } from './attention-heatmap-draw.js';
+import { formatWeight, paintPattern, patternMax } from './attention-heatmap-draw.js';
 import { heatmapSvg } from './attention-heatmap-svg.js';
 
 /** Room for the axis labels left of and above the cells, in CSS pixels. */
@@ -100,36 +102,6 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
   static override styles = [
     ...XrayFigure.styles,
     css`
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.25em 1.25em;
-        margin: 0.25em 0 0.5em;
-        color: var(--_muted);
-        font-size: 0.85em;
-      }
-      .ramp {
-        display: inline-flex;
-        flex-direction: column;
-        width: 10em;
-      }
-      .ramp .swatch {
-        height: 0.7em;
-        border: 1px solid var(--_border);
-      }
-      .ticks {
-        display: flex;
-        justify-content: space-between;
-      }
-      .masked .swatch {
-        display: inline-block;
-        width: 0.9em;
-        height: 0.9em;
-        vertical-align: middle;
-        background: var(--_masked);
-        border: 1px solid var(--_border);
-      }
       .viewport {
         overflow: auto;
         max-height: 80vh;
@@ -366,7 +338,7 @@ export class AttentionHeatmap extends XrayFigure<AttentionData> {
   private renderLegend(view: View): TemplateResult {
     const { scale } = this;
     const stops = Array.from({ length: 11 }, (_, i) => scale!((view.max * i) / 10)).join(', ');
-    return html`<div class="legend" part="legend">
+    return html`<div class="scale-legend" part="legend">
       <span>weight</span>
       <span class="ramp">
         <span class="swatch" style=${styleMap({ background: `linear-gradient(to right, ${stops})` })}></span>
@@ -535,13 +507,4 @@ function quote(token: string): string {
 
 function clamp(value: number, last: number): number {
   return Math.min(last, Math.max(0, value));
-}
-
-/** Remembers the last result of `fn`, computed again only when an argument changes (by identity). */
-function memoLast<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  let last: { args: A; result: R } | undefined;
-  return (...args) => {
-    if (!last || args.some((arg, i) => arg !== last!.args[i])) last = { args, result: fn(...args) };
-    return last.result;
-  };
 }

@@ -6,11 +6,12 @@ import { property, state } from 'lit/decorators.js';
 import type { ModelController } from '../../src/controller.js';
 import { XrayError } from '../../src/errors.js';
 import { CellHover } from '../shared/cell-hover.js';
-import { escapeXml, svgDocument } from '../shared/export.js';
+import { childrenMarkup, dropFocusStops, escapeXml, svgDocument } from '../shared/export.js';
+import { decimal, quote } from '../shared/format.js';
 import { themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
 import { parseAnalogy, parseWords, sceneFromData, type EmbeddingScene, type EmbeddingSpaceData, type Neighbour, type Point } from './embedding-data.js';
-import { analogyText, decimal, HEIGHT, quote, scatterLayout, type ScatterLayout } from './embedding-view.js';
+import { analogyText, HEIGHT, scatterLayout, type ScatterLayout } from './embedding-view.js';
 
 /** Width of the scatter when the figure has none (hidden), and the least it is drawn at. */
 const DEFAULT_WIDTH = 640;
@@ -275,9 +276,8 @@ export class EmbeddingSpace extends XrayFigure<EmbeddingSpaceData> {
     const scene = this.scene;
     if (!chart || !scene || !this.colours || !this.layout) throw new XrayError('nothing-to-export', 'There is nothing to export yet: the scatter has not been drawn.');
     const copy = chart.cloneNode(true) as SVGSVGElement;
-    for (const node of copy.querySelectorAll('[tabindex]')) ['tabindex', 'role', 'aria-label', 'aria-pressed'].forEach((name) => node.removeAttribute(name));
-    const serializer = new XMLSerializer();
-    const body = [...copy.children].map((node) => serializer.serializeToString(node)).join('');
+    dropFocusStops(copy);
+    const body = childrenMarkup(copy);
     const line = scene.analogy ? analogyLine(scene.analogy.a, scene.analogy.b, scene.analogy.c, scene.analogy.results) : '';
     const extra = line ? `<text x="8" y="${HEIGHT + 16}" fill="${escapeXml(this.colours.fg)}" xml:space="preserve">${escapeXml(line)}</text>` : '';
     return svgDocument(this.layout.width, HEIGHT + (line ? 28 : 0), body + extra, this.colours.bg, getComputedStyle(this).fontFamily);

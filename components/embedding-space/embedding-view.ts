@@ -1,7 +1,6 @@
-// Where an <embedding-space> puts its points, the order the keyboard visits them in, and the words
-// the figure says about tokens and similarities.
+// Where an <embedding-space> puts its points, the order the keyboard visits them in, and the analogy
+// as the figure writes it.
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
-import { displayToken } from '../../src/analysis/logit-lens.js';
 import type { EmbeddingScene } from './embedding-data.js';
 
 export const HEIGHT = 360;
@@ -33,16 +32,6 @@ export function scatterLayout(scene: EmbeddingScene, width: number): ScatterLayo
   const order = scene.words.map((_, i) => i).sort((a, b) => scene.points[a].x - scene.points[b].x || scene.points[a].y - scene.points[b].y);
   const axis = (n: number) => `PC${n + 1}${scene.explained ? ` (${(scene.explained[n] * 100).toFixed(1)}% of the variance)` : ''}`;
   return { width, x, y, order, xLabel: axis(0), yLabel: axis(1) };
-}
-
-/** A token as the reader sees it, quoted so that its spaces show. */
-export function quote(token: string): string {
-  return `“${displayToken(token)}”`;
-}
-
-/** A similarity or a coordinate, three decimals, minus as U+2212. */
-export function decimal(value: number): string {
-  return `${value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}`;
 }
 
 /** "king − man + woman", the words as typed (their leading spaces dropped). */

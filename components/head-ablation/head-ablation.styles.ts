@@ -1,29 +1,9 @@
-// Styles of <head-ablation>: the map of heads, its diverging legend, and the before/after bars.
+// Styles of <head-ablation>: the map of heads, its diverging legend's width, and the before/after bars.
 import { css } from 'lit';
 
 export const headAblationStyles = css`
-  .legend {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 0.25em 1.25em;
-    margin: 0.25em 0 0.5em;
-    color: var(--_muted);
-    font-size: 0.85em;
-  }
-  .ramp {
-    display: inline-flex;
-    flex-direction: column;
+  .scale-legend .ramp {
     width: 14em;
-  }
-  .ramp .swatch {
-    height: 0.7em;
-    border: 1px solid var(--_border);
-  }
-  .ticks {
-    display: flex;
-    justify-content: space-between;
-    font-variant-numeric: tabular-nums;
   }
   .layout {
     display: flex;
@@ -143,8 +123,7 @@ export const headAblationStyles = css`
   }
   @media (forced-colors: active) {
     /* The map's colours are its data: the scale's stops are already the forced palette's. */
-    .cell,
-    .ramp .swatch {
+    .cell {
       forced-color-adjust: none;
     }
     .cell[aria-selected='true'] {

@@ -367,7 +367,7 @@ export class HeadAblation extends XrayFigure<AblationData> {
     const [low, , high] = scale.domain();
     const stops = Array.from({ length: 11 }, (_, i) => scale(low + ((high - low) * i) / 10)).join(', ');
     const [lowText, cleanText, highText] = this.ticks(scan, metric);
-    return html`<div class="legend" part="legend">
+    return html`<div class="scale-legend" part="legend">
       <span>${legendText(metric)}</span>
       <span class="ramp">
         <span class="swatch" style=${styleMap({ background: `linear-gradient(to right, ${stops})` })}></span>

@@ -1,9 +1,9 @@
 // What a <logit-attribution> shows, however the attribution came (a run or data mode): one row per
 // component in the order asked, the axis they share with the total, and whether they add up to it.
 import { scaleLinear } from 'd3-scale';
-import { displayToken } from '../../src/analysis/logit-lens.js';
 import { XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
+import { decimal, quote } from '../shared/format.js';
 
 export const ORDERS = ['model', 'sorted'] as const;
 export type AttributionOrder = (typeof ORDERS)[number];
@@ -96,9 +96,9 @@ export function sumCheck(sum: number, total: number, result: Pick<AttributionRes
   const name = result.wrong === undefined && result.answer !== undefined ? phraseText(metricPhrase(result)) : 'logit difference';
   const difference = sum - total;
   const agrees = Math.abs(difference) <= 1e-3 * Math.max(1, Math.abs(total));
-  if (!agrees) return { agrees, text: `Σ bars = ${fixed(sum)} ≠ ${name} ${fixed(total)}: the bars leave out ${signed(-difference)}.` };
+  if (!agrees) return { agrees, text: `Σ bars = ${decimal(sum)} ≠ ${name} ${decimal(total)}: the bars leave out ${signed(-difference)}.` };
   const rounding = difference === 0 ? 'exactly' : `they differ by ${Math.abs(difference).toExponential(1)}, float rounding`;
-  return { agrees, text: `Σ bars = ${fixed(sum)} = ${name} ${fixed(total)} (${rounding})` };
+  return { agrees, text: `Σ bars = ${decimal(sum)} = ${name} ${decimal(total)} (${rounding})` };
 }
 
 /** A component in words, for screen readers and tooltips: `L1H0` is "layer 1, head 0". */
@@ -113,16 +113,6 @@ export function describeLabel(label: string): string {
 /** A value with its sign, minus as U+2212: "+3.214", "−0.120". */
 export function signed(value: number): string {
   return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(3)}`;
-}
-
-/** Three decimals, minus as U+2212: "3.142", "−4.124". */
-function fixed(value: number): string {
-  return `${value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}`;
-}
-
-/** A token as the reader sees it, quoted so that its spaces show. */
-export function quote(token: string): string {
-  return `“${displayToken(token)}”`;
 }
 
 function headOf(label: string): HeadRef | undefined {

@@ -8,6 +8,7 @@ import type { TokenRef } from '../../src/engine.js';
 import { XrayError } from '../../src/errors.js';
 import type { HeadRef } from '../../src/selection.js';
 import { emit } from '../shared/events.js';
+import { quote } from '../shared/format.js';
 import { GridKeys } from '../shared/grid-keys.js';
 import { themeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
@@ -18,7 +19,6 @@ import {
   describeLabel,
   metricPhrase,
   phraseText,
-  quote,
   signed,
   sumCheck,
   titlePhrase,
@@ -107,34 +107,6 @@ export class LogitAttribution extends XrayFigure<LogitAttributionData> {
       }
       .token {
         white-space: pre;
-      }
-      .order {
-        display: inline-flex;
-      }
-      .order button {
-        font: inherit;
-        font-size: 0.85em;
-        color: var(--_fg);
-        background: transparent;
-        border: 1px solid var(--_border);
-        padding: 0.1em 0.5em;
-        cursor: pointer;
-      }
-      .order button:first-child {
-        border-radius: 4px 0 0 4px;
-      }
-      .order button:last-child {
-        border-radius: 0 4px 4px 0;
-        border-left: none;
-      }
-      .order button[aria-pressed='true'] {
-        background: var(--_accent);
-        border-color: var(--_accent);
-        color: var(--_bg);
-      }
-      .order button:focus-visible {
-        outline: 2px solid var(--_accent);
-        outline-offset: 2px;
       }
       .legend {
         display: flex;
@@ -407,7 +379,7 @@ export class LogitAttribution extends XrayFigure<LogitAttributionData> {
   private renderOrderToggle(): TemplateResult {
     const choice = (order: AttributionOrder, label: string) =>
       html`<button type="button" aria-pressed=${this.order === order ? 'true' : 'false'} data-order=${order} @click=${() => (this.order = order)}>${label}</button>`;
-    return html`<div class="order" part="order" role="group" aria-label="Order of the bars">${choice('model', 'model order')}${choice('sorted', 'largest first')}</div>`;
+    return html`<div class="segmented" part="order" role="group" aria-label="Order of the bars">${choice('model', 'model order')}${choice('sorted', 'largest first')}</div>`;
   }
 
   private renderAxis(view: AttributionView): TemplateResult {

@@ -12,10 +12,11 @@ import { pretrainedLensUrl } from '../../src/model-files.js';
 import type { ModelRun } from '../../src/model-run.js';
 import type { PredictionTrajectories, TopToken } from '../../src/types.js';
 import { CellHover } from '../shared/cell-hover.js';
+import { readableOn } from '../shared/contrast.js';
 import { escapeXml, svgDocument } from '../shared/export.js';
+import { quote } from '../shared/format.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
-import { readableOn } from './contrast.js';
 import { LENS_CHOICES, lensesFromData, type LensChoice, type LensTableData } from './lens-data.js';
 import { CHART_HEIGHT, CHART_WIDTH, layerName, LENS_NAMES, lineStyle, MEASURES, renderChart, renderTable as renderTrajectoryTable, targetLabel, type LensKind } from './trajectory-chart.js';
 
@@ -248,35 +249,6 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
       .controls .toolbar {
         margin-inline-start: auto;
       }
-      .lens-toggle {
-        display: flex;
-      }
-      .lens-toggle button {
-        font: inherit;
-        font-size: 0.85em;
-        color: var(--_muted);
-        background: transparent;
-        border: 1px solid var(--_border);
-        padding: 0.1em 0.6em;
-        cursor: pointer;
-      }
-      .lens-toggle button:first-child {
-        border-radius: 4px 0 0 4px;
-      }
-      .lens-toggle button:last-child {
-        border-radius: 0 4px 4px 0;
-        border-inline-start: none;
-      }
-      .lens-toggle button[aria-pressed='true'] {
-        color: var(--_fg);
-        border-color: var(--_accent);
-        box-shadow: inset 0 -2px 0 var(--_accent);
-        font-weight: 600;
-      }
-      .lens-toggle button:focus-visible {
-        outline: 2px solid var(--_accent);
-        outline-offset: 2px;
-      }
       .trajectory {
         margin-top: 0.75em;
       }
@@ -299,11 +271,6 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
       .trajectory-chart {
         display: block;
         overflow: visible;
-      }
-      @media (forced-colors: active) {
-        .lens-toggle button[aria-pressed='true'] {
-          outline: 2px solid Highlight;
-        }
       }
     `,
   ];
@@ -527,7 +494,7 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
 
   private renderLensToggle(): TemplateResult | typeof nothing {
     if (this.lens !== 'both') return nothing;
-    return html`<div class="lens-toggle" part="lens-toggle" role="group" aria-label="Lens">
+    return html`<div class="segmented" part="lens-toggle" role="group" aria-label="Lens">
       ${(['logit', 'tuned'] as const).map(
         (kind) =>
           html`<button part="lens-button" data-lens=${kind} aria-pressed=${this.toggled === kind ? 'true' : 'false'} @click=${() => this.showLens(kind)}>${kind === 'logit' ? 'Logit lens' : 'Tuned lens'}</button>`,
@@ -557,7 +524,7 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
     if (view.capped) notes.push(`Showing the last ${view.positions.length} of ${view.tokens.length} positions; set max-positions to show more.`);
     if (this.hits?.every((row) => row.every((hit) => hit.rank === null))) {
       const depth = this.hits[0]?.[0]?.depth ?? 0;
-      notes.push(`“${displayToken(this.target!)}” is not in the top ${depth} at any layer shown. The target is matched against the model's token text; mind the leading space.`);
+      notes.push(`${quote(this.target!)} is not in the top ${depth} at any layer shown. The target is matched against the model's token text; mind the leading space.`);
     }
     return notes.length ? html`${notes.map((n) => html`<p class="notice" part="notice">${n}</p>`)}` : nothing;
   }
@@ -621,7 +588,7 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
       <span>${rowKey(view.kind)}</span>
       ${
         this.target
-          ? html`<span>second line: probability and rank of “${displayToken(this.target)}”; ≤ and &gt;#${depth} mean it is not in the top ${depth}, so its probability is at most that</span>`
+          ? html`<span>second line: probability and rank of ${quote(this.target)}; ≤ and &gt;#${depth} mean it is not in the top ${depth}, so its probability is at most that</span>`
           : nothing
       }
     </div>`;
@@ -676,7 +643,7 @@ export class LogitLensTable extends XrayFigure<LensTableData> {
   private trajectoryHeading(view: LensView, trajectories: PredictionTrajectories): string {
     const target = this.trajectoryTarget;
     const followed = targetLabel(trajectories, target?.id === trajectories.target.id ? target.token : undefined, view.tokens.length);
-    return `Prediction trajectory at position ${trajectories.position} (“${displayToken(view.tokens[trajectories.position])}”), following ${followed}.`;
+    return `Prediction trajectory at position ${trajectories.position} (${quote(view.tokens[trajectories.position])}), following ${followed}.`;
   }
 
   /** The charts on show, laid out under the table for the export: as many to a row as its width holds. */
@@ -841,7 +808,7 @@ function lensSvg(
     text(pad + 124, legendY, '100%  probability of the top token', muted),
     text(pad, legendY + 18, '★ dashed outline: first layer where the final prediction (last row) is already top-1', muted),
   );
-  if (hits) parts.push(text(pad, legendY + 36, `second line: probability and rank of “${displayToken(target!)}” (≤, >#N: not in the top N)`, muted));
+  if (hits) parts.push(text(pad, legendY + 36, `second line: probability and rank of ${quote(target!)} (≤, >#N: not in the top N)`, muted));
   const totalWidth = Math.max(pad * 2 + rowHeader + columns * width, 560);
   return { body: parts.join(''), width: totalWidth, height: legendY + (hits ? 46 : 28) };
 }

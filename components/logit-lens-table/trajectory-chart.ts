@@ -2,8 +2,8 @@
 // residual layers, the logit lens and (with translators) the tuned lens, as tuned-lens plots them.
 import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3-scale';
 import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { displayToken } from '../../src/analysis/logit-lens.js';
 import type { LensTrajectory, PredictionTrajectories } from '../../src/types.js';
+import { quote } from '../shared/format.js';
 import type { ThemeColours } from '../shared/theme.js';
 
 export type Measure = keyof LensTrajectory;
@@ -60,8 +60,8 @@ export function summarise(trajectories: PredictionTrajectories, measure: Measure
 
 /** Which token the charts follow, in words; `target` is its text when it is the figure's target. */
 export function targetLabel(trajectories: PredictionTrajectories, target: string | undefined, length: number): string {
-  if (target !== undefined) return `“${displayToken(target)}” (the target)`;
-  const name = `“${displayToken(trajectories.target.token)}”`;
+  if (target !== undefined) return `${quote(target)} (the target)`;
+  const name = quote(trajectories.target.token);
   return trajectories.position < length - 1 ? `${name} (the next token of the text)` : `${name} (the model's own prediction)`;
 }
 

@@ -1,8 +1,9 @@
 // What a <next-token> shows, however the logits came (a run or data mode): the top candidates' bars
 // under the sampling distribution that generation draws from, what the filters rule out, in words,
 // and the text's own tokens by surprisal.
-import { displayToken, formatPercent } from '../../src/analysis/logit-lens.js';
+import { formatPercent } from '../../src/analysis/logit-lens.js';
 import { samplingDistribution, type SamplingOptions } from '../../src/sampling.js';
+import { quote } from '../shared/format.js';
 
 /** A token that may get a bar: `index` into the logits, its vocabulary id and its text if known. */
 export interface Candidate {
@@ -94,11 +95,6 @@ export function surprisalBits(logProbs: Float32Array): number[] {
 export function describeSurprisal(token: string, position: number, bits: number | undefined): string {
   if (bits === undefined) return `${quote(token)}, position ${position}: the first token; nothing before it predicts it.`;
   return `${quote(token)}, position ${position}: ${bits.toFixed(2)} bits (P = ${formatPercent(2 ** -bits)})`;
-}
-
-/** A token quoted so that its spaces show. */
-export function quote(token: string): string {
-  return `“${displayToken(token)}”`;
 }
 
 /** 50257 as "50,257". */

@@ -13,14 +13,15 @@ import type { ModelRun } from '../../src/model-run.js';
 import { deriveSeed } from '../../src/random.js';
 import { checkSampling, type SamplingOptions } from '../../src/sampling.js';
 import type { GenerationStep } from '../../src/types.js';
-import { readableOn } from '../logit-lens-table/contrast.js';
 import { CellHover } from '../shared/cell-hover.js';
+import { readableOn } from '../shared/contrast.js';
+import { quote } from '../shared/format.js';
 import { GridKeys } from '../shared/grid-keys.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
 import { sourceFromData, type NextTokenData } from './next-token-data.js';
 import { nextTokenSvg, type StripCell } from './next-token-svg.js';
-import { barText, describeSurprisal, filterNote, MAX_BITS, nextTokenBars, quote, settingsText, surprisalBits, tokenLabel, type Bar, type BarsView, type NextTokenSource } from './next-token-view.js';
+import { barText, describeSurprisal, filterNote, MAX_BITS, nextTokenBars, settingsText, surprisalBits, tokenLabel, type Bar, type BarsView, type NextTokenSource } from './next-token-view.js';
 import { nextTokenStyles } from './next-token.styles.js';
 
 /** The logits on show, with the run they came from (none in data mode). */

@@ -15,7 +15,7 @@ import { parseProbeResults, type ProbeLayerResult, type ProbeResults, type Probe
 import type { ProgressDetail } from '../../src/types.js';
 import { CellHover } from '../shared/cell-hover.js';
 import { emit } from '../shared/events.js';
-import { svgDocument } from '../shared/export.js';
+import { childrenMarkup, svgDocument } from '../shared/export.js';
 import { colourScale, themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
 
@@ -276,9 +276,7 @@ export class ProbeChart extends XrayFigure<ProbeResultsData> {
     if (!chart || !this.colours || !this.plot) throw new XrayError('nothing-to-export', 'There is no probe chart to export yet.');
     const copy = chart.cloneNode(true) as SVGSVGElement;
     copy.querySelectorAll('.hit, .guide').forEach((node) => node.remove());
-    const serializer = new XMLSerializer();
-    const body = [...copy.children].map((node) => serializer.serializeToString(node)).join('');
-    return svgDocument(this.plot.width, HEIGHT, body, this.colours.bg, getComputedStyle(this).fontFamily);
+    return svgDocument(this.plot.width, HEIGHT, childrenMarkup(copy), this.colours.bg, getComputedStyle(this).fontFamily);
   }
 
   /**

@@ -8,13 +8,15 @@ import { property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { residualPaths, residualStats, type ResidualPaths, type ResidualStats } from '../../src/analysis/residual-stats.js';
 import { XrayError } from '../../src/errors.js';
-import { labelStep } from '../attention-heatmap/attention-heatmap-draw.js';
+import { labelStep } from '../shared/axis-labels.js';
 import { CellHover } from '../shared/cell-hover.js';
+import { decimal, quote } from '../shared/format.js';
+import { memoLast } from '../shared/memo.js';
 import { themeColours, type ThemeColours } from '../shared/theme.js';
 import { XrayFigure } from '../shared/xray-figure.js';
 import { sourceFromData, sourceOfRun, STATS, type ResidualSource, type ResidualStreamData, type Stat } from './residual-data.js';
 import { gridSvg, pathsSvg } from './residual-svg.js';
-import { columnName, decimal, gridOf, nearestPoint, pathsLayout, quote, STAT_INFO, valueText, type Grid, type GridStat, type PathsLayout } from './residual-view.js';
+import { columnName, gridOf, nearestPoint, pathsLayout, STAT_INFO, valueText, type Grid, type GridStat, type PathsLayout } from './residual-view.js';
 
 /** Room for the token labels left of the cells. */
 const GUTTER = 96;
@@ -105,72 +107,7 @@ export class ResidualStream extends XrayFigure<ResidualStreamData> {
     ...XrayFigure.styles,
     css`
       .stats {
-        display: inline-flex;
-        flex-wrap: wrap;
         margin: 0.25em 0;
-      }
-      .stats button {
-        font: inherit;
-        font-size: 0.85em;
-        color: var(--_fg);
-        background: transparent;
-        border: 1px solid var(--_border);
-        border-left-width: 0;
-        padding: 0.1em 0.5em;
-        cursor: pointer;
-      }
-      .stats button:first-child {
-        border-left-width: 1px;
-        border-radius: 4px 0 0 4px;
-      }
-      .stats button:last-child {
-        border-radius: 0 4px 4px 0;
-      }
-      .stats button[aria-pressed='true'] {
-        background: var(--_accent);
-        border-color: var(--_accent);
-        color: var(--_bg);
-      }
-      .stats button[aria-disabled='true'] {
-        color: var(--_muted);
-        cursor: not-allowed;
-      }
-      .stats button:focus-visible {
-        outline: 2px solid var(--_accent);
-        outline-offset: 2px;
-      }
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.25em 1.25em;
-        margin: 0.25em 0 0.5em;
-        color: var(--_muted);
-        font-size: 0.85em;
-      }
-      .ramp {
-        display: inline-flex;
-        flex-direction: column;
-        width: 10em;
-      }
-      .ramp .swatch {
-        height: 0.7em;
-        border: 1px solid var(--_border);
-        forced-color-adjust: none;
-      }
-      .ticks {
-        display: flex;
-        justify-content: space-between;
-        font-variant-numeric: tabular-nums;
-      }
-      .masked .swatch {
-        display: inline-block;
-        width: 0.9em;
-        height: 0.9em;
-        vertical-align: middle;
-        background: var(--_masked);
-        border: 1px solid var(--_border);
-        forced-color-adjust: none;
       }
       .viewport {
         position: relative;
@@ -400,7 +337,7 @@ export class ResidualStream extends XrayFigure<ResidualStreamData> {
         ${STAT_INFO[stat].button}
       </button>`;
     };
-    return html`<div class="stats" part="stats" role="group" aria-label="What to show">${STATS.map(choice)}</div>`;
+    return html`<div class="segmented stats" part="stats" role="group" aria-label="What to show">${STATS.map(choice)}</div>`;
   }
 
   private renderMissing(field: 'attnOut' | 'mlpOut'): TemplateResult {
@@ -446,7 +383,7 @@ export class ResidualStream extends XrayFigure<ResidualStreamData> {
 
   private renderLegend(grid: Grid): TemplateResult {
     const masked = grid.values.some(Number.isNaN);
-    return html`<div class="legend" part="legend">
+    return html`<div class="scale-legend" part="legend">
       <span>${STAT_INFO[grid.stat].name}</span>
       <span class="ramp">
         <span class="swatch" style=${styleMap({ background: `linear-gradient(to right, ${grid.ramp.join(', ')})` })}></span>
@@ -542,7 +479,7 @@ export class ResidualStream extends XrayFigure<ResidualStreamData> {
     const tokens = Array.from({ length: T }, (_, t) => t);
     const tooltip = active === undefined ? undefined : this.pathsTooltipPlace(active, layers, T);
     return html`
-      <div class="legend" part="legend">
+      <div class="scale-legend" part="legend">
         <span>layer 0</span><span class="layer-ramp" style=${styleMap({ background: `linear-gradient(to right, ${colourOf.join(', ')})` })}></span><span>layer ${source.nLayer}</span>
       </div>
       <div class="chart-box">
@@ -677,13 +614,4 @@ export class ResidualStream extends XrayFigure<ResidualStreamData> {
 function indexOf(target: EventTarget | null): number | undefined {
   const index = (target as SVGElement | null)?.dataset?.index;
   return index === undefined ? undefined : Number(index);
-}
-
-/** Remembers the last call: the same arguments give the same result without recomputing it. */
-function memoLast<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-  let last: { args: A; result: R } | undefined;
-  return (...args: A) => {
-    if (!last || args.length !== last.args.length || args.some((a, i) => a !== last!.args[i])) last = { args, result: fn(...args) };
-    return last.result;
-  };
 }

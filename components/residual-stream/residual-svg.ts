@@ -1,7 +1,7 @@
 // A <residual-stream> as a standalone SVG: the heatmap as one rect per cell with every token label
 // that fits, or the PCA chart as drawn on screen; caption and legend as vector text.
-import { labelStep } from '../attention-heatmap/attention-heatmap-draw.js';
-import { escapeXml, svgDocument } from '../shared/export.js';
+import { labelStep } from '../shared/axis-labels.js';
+import { childrenMarkup, dropFocusStops, escapeXml, svgDocument } from '../shared/export.js';
 import type { ThemeColours } from '../shared/theme.js';
 import { displayToken } from '../../src/analysis/logit-lens.js';
 import { columnName, type Grid } from './residual-view.js';
@@ -61,9 +61,8 @@ export interface PathsPicture {
 
 export function pathsSvg({ caption, chart, colours, font }: PathsPicture): string {
   const copy = chart.cloneNode(true) as SVGSVGElement;
-  for (const node of copy.querySelectorAll('[tabindex]')) ['tabindex', 'role', 'aria-label', 'aria-pressed'].forEach((name) => node.removeAttribute(name));
-  const serializer = new XMLSerializer();
-  const body = [...copy.children].map((node) => serializer.serializeToString(node)).join('');
+  dropFocusStops(copy);
+  const body = childrenMarkup(copy);
   const [width, height] = [Number(chart.getAttribute('width')), Number(chart.getAttribute('height'))];
   const title = `<text x="${PAD}" y="18" fill="${escapeXml(colours.fg)}" font-size="13" font-weight="600" xml:space="preserve">${escapeXml(caption)}</text>`;
   return svgDocument(width, height + 28, `${title}<g transform="translate(0 28)">${body}</g>`, colours.bg, font);

@@ -4,6 +4,7 @@ import { interpolateRgb, piecewise } from 'd3-interpolate';
 import { scaleDiverging, scaleLinear, scaleSequential, scaleSequentialLog, type ScaleLinear } from 'd3-scale';
 import { displayToken } from '../../src/analysis/logit-lens.js';
 import type { ResidualPaths, ResidualStats } from '../../src/analysis/residual-stats.js';
+import { decimal } from '../shared/format.js';
 import type { ThemeColours } from '../shared/theme.js';
 import type { Stat } from './residual-data.js';
 
@@ -98,11 +99,6 @@ export function formatValue(kind: StatInfo['kind'], value: number): string {
   return `${minus}${size >= 1000 ? size.toFixed(0) : size === 0 ? '0' : size.toPrecision(3)}`;
 }
 
-/** Three decimals, minus as U+2212: "0.912", "−0.120". */
-export function decimal(value: number): string {
-  return `${value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}`;
-}
-
 /** A cell's value in words, NaN said as why there is none. */
 export function valueText(stat: GridStat, value: number, column: number): string {
   if (!Number.isNaN(value)) return formatValue(STAT_INFO[stat].kind, value);
@@ -113,11 +109,6 @@ export function valueText(stat: GridStat, value: number, column: number): string
 export function columnName(stat: Stat, c: number, nLayer: number): string {
   if (STAT_INFO[stat].columns === 'blocks') return `block ${c}`;
   return c === 0 ? 'layer 0 (embeddings)' : c === nLayer ? `layer ${c} (after the last block)` : `layer ${c}`;
-}
-
-/** A token as the reader sees it, quoted so that its spaces show. */
-export function quote(token: string): string {
-  return `“${displayToken(token)}”`;
 }
 
 /** The PCA view's geometry: where each (layer, token) point goes and which labels fit. */

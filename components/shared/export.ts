@@ -1,4 +1,5 @@
-// Export helpers: a standalone SVG document from parts, SVG to PNG, and a file download.
+// Export helpers: a standalone SVG document from parts or an on-screen chart, SVG to PNG, and a file
+// download.
 
 /** Escapes text for SVG/XML content and attribute values. */
 export function escapeXml(text: string): string {
@@ -11,6 +12,17 @@ export function svgDocument(width: number, height: number, body: string, backgro
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${escapeXml(font)}" font-size="12">` +
     `<rect width="100%" height="100%" fill="${escapeXml(background)}"/>${body}</svg>`
   );
+}
+
+/** The markup of `svg`'s children, for the body of an exported document. */
+export function childrenMarkup(svg: SVGSVGElement): string {
+  const serializer = new XMLSerializer();
+  return [...svg.children].map((node) => serializer.serializeToString(node)).join('');
+}
+
+/** Removes the focus stops of a copied chart (tabindex and the attributes that only serve the keyboard and screen readers). */
+export function dropFocusStops(svg: SVGSVGElement): void {
+  for (const node of svg.querySelectorAll('[tabindex]')) ['tabindex', 'role', 'aria-label', 'aria-pressed'].forEach((name) => node.removeAttribute(name));
 }
 
 /** Rasterises an SVG document to a PNG blob at `scale` pixels per SVG unit. */

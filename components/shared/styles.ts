@@ -73,20 +73,83 @@ export const figureStyles = css`
     gap: 0.25em;
     justify-content: flex-end;
   }
-  .toolbar button {
+  .toolbar button,
+  .segmented button {
     font: inherit;
     font-size: 0.85em;
     color: var(--_fg);
     background: transparent;
     border: 1px solid var(--_border);
-    border-radius: 4px;
     padding: 0.1em 0.5em;
     cursor: pointer;
   }
+  .toolbar button {
+    border-radius: 4px;
+  }
   .toolbar button:focus-visible,
+  .segmented button:focus-visible,
   [tabindex]:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
+  }
+  /* A colour scale's legend: what it measures, the ramp with its ticks under it, and any swatches. */
+  .scale-legend {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25em 1.25em;
+    margin: 0.25em 0 0.5em;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .scale-legend .ramp {
+    display: inline-flex;
+    flex-direction: column;
+    width: 10em;
+  }
+  .scale-legend .ramp .swatch {
+    height: 0.7em;
+    border: 1px solid var(--_border);
+    forced-color-adjust: none;
+  }
+  .scale-legend .ticks {
+    display: flex;
+    justify-content: space-between;
+    font-variant-numeric: tabular-nums;
+  }
+  .scale-legend .masked .swatch {
+    display: inline-block;
+    width: 0.9em;
+    height: 0.9em;
+    vertical-align: middle;
+    background: var(--_masked);
+    border: 1px solid var(--_border);
+    forced-color-adjust: none;
+  }
+  /* A segmented toggle: a row of buttons, the one with aria-pressed="true" filled with the accent. */
+  .segmented {
+    display: inline-flex;
+    flex-wrap: wrap;
+  }
+  .segmented button + button {
+    border-inline-start-width: 0;
+  }
+  .segmented button:first-child {
+    border-start-start-radius: 4px;
+    border-end-start-radius: 4px;
+  }
+  .segmented button:last-child {
+    border-start-end-radius: 4px;
+    border-end-end-radius: 4px;
+  }
+  .segmented button[aria-pressed='true'] {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_bg);
+  }
+  .segmented button[aria-disabled='true'] {
+    color: var(--_muted);
+    cursor: not-allowed;
   }
   .tooltip {
     position: absolute;
@@ -119,6 +182,10 @@ export const figureStyles = css`
       --_scale-high: CanvasText;
       --_scale-negative: LinkText;
       --_masked: GrayText;
+    }
+    /* Forced colours keep a button's own background: the pressed one is outlined instead. */
+    .segmented button[aria-pressed='true'] {
+      outline: 2px solid Highlight;
     }
   }
 `;

@@ -5,7 +5,7 @@ import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/logit-lens-table.js';
 import '../../components/xray-model.js';
 import type { LogitLensTable } from '../../components/logit-lens-table.js';
-import { contrastRatio } from '../../components/logit-lens-table/contrast.js';
+import { contrastRatio } from '../../components/shared/contrast.js';
 import { colourScale, themeColours } from '../../components/shared/theme.js';
 import { displayToken, firstTop1Layers, formatPercent, matchesTarget } from '../../src/analysis/logit-lens.js';
 import { ModelController } from '../../src/controller.js';
