@@ -82,8 +82,11 @@ export const attentionLinesStyles = css`
   .row {
     display: flex;
     justify-content: space-between;
+    height: var(--_row);
+    line-height: var(--_row);
   }
   .token {
+    width: var(--_label);
     overflow: hidden;
     box-sizing: border-box;
     padding: 0 6px;

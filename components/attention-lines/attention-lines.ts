@@ -16,7 +16,7 @@ import { asXrayError, XrayFigure } from '../shared/xray-figure.js';
 import { formatWeight } from '../attention-heatmap/attention-heatmap-draw.js';
 import { attentionLinesStyles } from './attention-lines.styles.js';
 import { linesPictureSvg } from './attention-lines-svg.js';
-import { headColour, headColourStyles, headColours, lineCells, paintLines, type HeadLines, type LineFilter, type LineFrame } from './lines-paint.js';
+import { headColour, headColourStyles, headColours, lineCells, paintLines, stackLines, strokeLines, type HeadLines, type LineFilter, type LineFrame } from './lines-paint.js';
 
 /** Height of a token's row, in CSS pixels. */
 const ROW = 18;
@@ -141,6 +141,7 @@ export class AttentionLines extends XrayFigure<AttentionData> {
 
   @query('canvas.all') private allCanvas?: HTMLCanvasElement;
   @query('canvas.hover') private hoverCanvas?: HTMLCanvasElement;
+  @query('.viewport') private viewport?: HTMLElement;
 
   private wanted: Wanted = { layer: 0 };
   private seenSelection: HeadRef | null = null;
@@ -151,6 +152,12 @@ export class AttentionLines extends XrayFigure<AttentionData> {
   private labelsFor?: { tokens: string[]; width: number };
   private painted: unknown[] = [];
   private hoverPainted: unknown[] = [];
+  /** Whether the hover canvas has lines on it, to be cleared when the token is left. */
+  private hoverDrawn = false;
+  /** The lines' canvas outside the rows on show, painted after the frame that shows the rest. */
+  private offscreenLines?: () => void;
+  /** The viewport's scroll position, as its last `scroll` event said (reading it would force a layout). */
+  private scrolled?: { viewport: EventTarget | null; top: number };
 
   private readonly attentionTask = new Task(this, {
     args: () => [this.data, this.data ? undefined : this.controller, this.text, this.prependBos] as const,
@@ -213,13 +220,13 @@ export class AttentionLines extends XrayFigure<AttentionData> {
     const heads = this.headLines(view);
     const base = [view, this.palette, geometry.area, geometry.height, dpr];
     if ([allCanvas, ...base].some((input, i) => input !== this.painted[i])) {
-      this.paintInto(allCanvas, geometry, dpr, heads, T);
+      this.paintAll(allCanvas, geometry, dpr, heads, T);
       this.painted = [allCanvas, ...base];
     }
     const filter = this.filter();
     const hover = [hoverCanvas, ...base, filter?.side, filter?.position];
     if (hover.some((input, i) => input !== this.hoverPainted[i])) {
-      this.paintInto(hoverCanvas, geometry, dpr, filter ? heads : [], T, filter);
+      this.paintHover(hoverCanvas, geometry, dpr, heads, T, filter);
       this.hoverPainted = hover;
     }
   }
@@ -237,6 +244,7 @@ export class AttentionLines extends XrayFigure<AttentionData> {
   toSVG(): string {
     const view = this.shownView();
     if (!view || !this.allCanvas) throw new XrayError('nothing-to-export', 'There are no attention lines to export yet.');
+    this.paintOffscreenLines();
     const geometry = this.geometry(view);
     const filter = this.filter();
     return linesPictureSvg({
@@ -260,7 +268,7 @@ export class AttentionLines extends XrayFigure<AttentionData> {
       <div class="header">${this.renderCaption(view)} ${this.renderToolbar()}</div>
       ${this.renderNotices(view.source)} ${this.renderHeads(view)}
       <p class="readout" part="readout">${filter ? this.readout(filter) : this.hint(view)}</p>
-      <div class="viewport" part="viewport">
+      <div class="viewport" part="viewport" @scroll=${this.onScroll}>
         <div class="plot" style=${styleMap({ width: `${2 * geometry.label + geometry.area}px`, height: `${geometry.height}px` })}>
           ${this.renderCanvas('all', geometry, !!filter)} ${this.renderCanvas('hover', geometry, false)} ${this.renderTokens(view, geometry, filter)}
         </div>
@@ -328,7 +336,6 @@ export class AttentionLines extends XrayFigure<AttentionData> {
         class=${classes}
         part="token"
         data-index=${index}
-        style="width: ${geometry.label}px"
         aria-selected=${on && this.cells.pinned ? 'true' : 'false'}
       >${tokens[position]}</div>`;
     };
@@ -338,6 +345,7 @@ export class AttentionLines extends XrayFigure<AttentionData> {
       role="grid"
       tabindex="0"
       aria-label="Tokens, queries left and keys right: arrow keys move, Enter locks a token's lines, Escape unlocks"
+      style="--_row: ${ROW}px; --_label: ${geometry.label}px"
       aria-rowcount=${tokens.length}
       aria-colcount="2"
       aria-activedescendant="token-${cursor}"
@@ -350,7 +358,7 @@ export class AttentionLines extends XrayFigure<AttentionData> {
     >
       ${tokens.map(
         (_, position) =>
-          html`<div class="row" role="row" aria-rowindex=${position + 1} style="height: ${ROW}px; line-height: ${ROW}px">
+          html`<div class="row" role="row" aria-rowindex=${position + 1}>
             ${cell(position, 'query')} ${cell(position, 'key')}
           </div>`,
       )}
@@ -376,12 +384,54 @@ export class AttentionLines extends XrayFigure<AttentionData> {
     return view.heads.map((head) => ({ head, colour: headColour(this.palette, head), pattern: view.source.attention(view.layer, head) }));
   }
 
-  private paintInto(canvas: HTMLCanvasElement, geometry: Geometry, dpr: number, heads: HeadLines[], T: number, filter?: LineFilter): void {
-    canvas.width = Math.round(geometry.area * dpr);
-    canvas.height = Math.round(geometry.height * dpr);
-    const context = canvas.getContext('2d')!;
-    context.setTransform(dpr, 0, 0, dpr, 0, 0);
-    paintLines(context, frameOf(geometry, 0, 0), heads, T, filter);
+  /**
+   * Every shown line. The canvas rasterises in software where there is no GPU, and its time goes with
+   * the pixels of the lines (some 3 million at T = 100), so the rows a window can show from the viewport's scroll position are painted
+   * now and the rest after the next frame (or at once when the viewport scrolls, or for an export).
+   */
+  private paintAll(canvas: HTMLCanvasElement, geometry: Geometry, dpr: number, heads: HeadLines[], T: number): void {
+    const context = sizedContext(canvas, geometry, dpr);
+    const frame = frameOf(geometry, 0, 0);
+    const stack = stackLines(heads, T);
+    // Band edges on device pixels, where the lines cut there meet best.
+    const onDevice = (y: number) => Math.max(0, Math.min(geometry.height, Math.round(y * dpr) / dpr));
+    const top = this.scrolled && this.scrolled.viewport === this.viewport ? this.scrolled.top : 0;
+    const [from, to] = [onDevice(top), onDevice(top + globalThis.innerHeight)];
+    this.offscreenLines = undefined;
+    if (from === 0 && to === geometry.height) return strokeLines(context, frame, stack);
+    strokeLines(context, frame, stack, { from, to });
+    const rest = () => {
+      if (from > 0) strokeLines(context, frame, stack, { from: 0, to: from });
+      if (to < geometry.height) strokeLines(context, frame, stack, { from: to, to: geometry.height });
+    };
+    this.offscreenLines = rest;
+    afterNextFrame(() => this.offscreenLines === rest && this.paintOffscreenLines());
+  }
+
+  private paintOffscreenLines(): void {
+    const rest = this.offscreenLines;
+    this.offscreenLines = undefined;
+    rest?.();
+  }
+
+  /**
+   * The hovered token's lines alone. With none, the canvas is cleared if it has lines, and sized after
+   * the next frame if its size is not the figure's: neither the first paint nor a hover waits for it.
+   */
+  private paintHover(canvas: HTMLCanvasElement, geometry: Geometry, dpr: number, heads: HeadLines[], T: number, filter: LineFilter | undefined): void {
+    if (!filter) {
+      if (this.hoverDrawn) sizedContext(canvas, geometry, dpr);
+      else afterNextFrame(() => this.hoverDrawn || sizedContext(canvas, geometry, dpr));
+      this.hoverDrawn = false;
+      return;
+    }
+    paintLines(sizedContext(canvas, geometry, dpr), frameOf(geometry, 0, 0), heads, T, filter);
+    this.hoverDrawn = true;
+  }
+
+  private onScroll(event: Event): void {
+    this.scrolled = { viewport: event.target, top: (event.target as HTMLElement).scrollTop };
+    this.paintOffscreenLines();
   }
 
   private geometry(view: View): Geometry {
@@ -510,6 +560,23 @@ export class AttentionLines extends XrayFigure<AttentionData> {
 function sourceOfRun(run: ModelRun): Source {
   const { nLayer, nHead } = run.config;
   return { tokens: run.tokens, nLayer, nHead, attention: (layer, head) => run.attention(layer, head), truncated: run.truncated };
+}
+
+/** `canvas` cleared and sized for the lines' area at `dpr` (a new size only when it changes), its context scaled to CSS pixels. */
+function sizedContext(canvas: HTMLCanvasElement, geometry: Geometry, dpr: number): CanvasRenderingContext2D {
+  const [width, height] = [Math.round(geometry.area * dpr), Math.round(geometry.height * dpr)];
+  const context = canvas.getContext('2d')!;
+  if (canvas.width === width && canvas.height === height) {
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, width, height);
+  } else [canvas.width, canvas.height] = [width, height];
+  context.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return context;
+}
+
+/** Runs `work` once the next frame is out: a task queued from its animation frame callback. */
+function afterNextFrame(work: () => unknown): void {
+  requestAnimationFrame(() => setTimeout(work));
 }
 
 /** The lines' frame for a figure whose area starts at (`left`, `top`). */

@@ -303,6 +303,32 @@ describe('<attention-lines> with 12 heads at T = 100', () => {
   });
 });
 
+describe('<attention-lines> painting the rows in view first', () => {
+  it('paints the rows a window can show at once and the others after the next frame; an export at once has them all', async () => {
+    const T = 100;
+    const pattern = Array.from({ length: T }, (_, q) => Array.from({ length: T }, (_, k) => (k <= q ? 1 / (q + 1) : 0)));
+    const data = { tokens: Array.from({ length: T }, (_, i) => ` t${i}`), attention: Array.from({ length: 12 }, () => pattern) };
+    const el = await fixture<AttentionLines>(html`<attention-lines .data=${data}></attention-lines>`);
+    const view = new AttentionLinesHarness(el);
+    await view.settled();
+    const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>('[part="canvas"]')!;
+    const paintedRow = (y: number) =>
+      canvas
+        .getContext('2d')!
+        .getImageData(0, y, canvas.width, 1)
+        .data.some((v, i) => i % 4 === 3 && v > 0);
+    const [first, last] = [Math.round(canvas.height * 0.1), canvas.height - 10];
+    expect(canvas.height, 'taller than the window').to.be.above(innerHeight * devicePixelRatio);
+    expect(paintedRow(first), 'a row in view').to.be.true;
+    expect(paintedRow(last), 'the last rows wait for the next frame').to.be.false;
+    const exported = el.toSVG();
+    await new Promise(requestAnimationFrame);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(paintedRow(last), 'the last rows, a frame later').to.be.true;
+    expect(el.toSVG(), 'the export made at once holds every row').to.equal(exported);
+  });
+});
+
 describe('<attention-lines> linking', () => {
   it('filters to a token hovered in a linked heatmap, and shows the head a linked figure selects', async () => {
     const root = await fixture<XrayModel>(html`<xray-model model=${modelFolder('tiny')} device="wasm">
