@@ -113,6 +113,8 @@ export class ModelController extends EventTarget {
   private sharedKey: string | undefined;
   private holders = 0;
   private loading: Promise<EngineHandle> | undefined;
+  /** The engine of the load under way, as soon as it has started (before the model has loaded). */
+  private started: Promise<EngineHandle> | undefined;
   private handle: EngineHandle | undefined;
   private readonly queue = new PassQueue<EngineHandle>(() => this.engine());
   private readonly runs = new Map<string, QueuedJob<ModelRun, EngineHandle>>();
@@ -264,7 +266,10 @@ export class ModelController extends EventTarget {
   /** The text as GPT-2's tokenizer sees it: ids, tokens, the pre-tokenizer's words and each word's BPE merges. */
   async tokenize(text: string): Promise<Tokenization> {
     if (typeof text !== 'string') throw new XrayError('empty-text', 'There is no text to tokenize.');
-    const engine = await this.engine();
+    // The engine answers once the tokenizer's files have come: no need to wait for the weights.
+    const loaded = this.engine();
+    loaded.catch(() => undefined);
+    const engine = await Promise.race([loaded, this.started ?? loaded]);
     return new Tokenization(await engine.api.tokenize(text));
   }
 
@@ -304,6 +309,8 @@ export class ModelController extends EventTarget {
   }
 
   private async startOnce(): Promise<EngineHandle> {
+    let started!: (handle: EngineHandle) => void;
+    this.started = new Promise((resolve) => (started = resolve));
     this.loadError = undefined;
     this.setStatus('loading');
     try {
@@ -320,6 +327,7 @@ export class ModelController extends EventTarget {
         throw new XrayError('released', 'The model was released while it loaded.');
       }
       this.handle = handle;
+      started(handle);
       this.startedWhere = handle.where;
       if (handle.fallbackReason) this.fallBack(handle.fallbackReason);
       handle.ended.catch((error: XrayError) => this.handle === handle && this.stopEngine(error));

@@ -138,6 +138,8 @@ export class Engine {
   private loading: Promise<LoadedModel> | undefined;
   private session: ort.InferenceSession | undefined;
   private tokenizer: Gpt2Tokenizer | undefined;
+  /** The tokenizer as soon as its files have come, before the weights (set by the load under way). */
+  private earlyTokenizer: Promise<Gpt2Tokenizer> | undefined;
   private config: ModelConfig | undefined;
   private device: ResolvedDevice | undefined;
   private fallbackReason: string | undefined;
@@ -463,9 +465,15 @@ export class Engine {
     return ids.map((_, i) => ({ x: projected[2 * i], y: projected[2 * i + 1] }));
   }
 
-  /** The tokenizer's view of `text`: ids, tokens, the pre-tokenizer's words and each word's BPE merges. */
+  /**
+   * The tokenizer's view of `text`: ids, tokens, the pre-tokenizer's words and each word's BPE merges.
+   * It waits for the tokenizer's two files only, not for the weights and the session.
+   */
   async tokenize(text: string): Promise<TokenizationData> {
-    const { tokenizer } = await this.ready();
+    const loaded = this.load().then(() => this.tokenizer!);
+    loaded.catch(() => undefined); // a load that fails after the tokenizer came is no concern of this call
+    // Without the tokenizer, the load's own error says more (a missing config.json first).
+    const tokenizer = await Promise.race([loaded, this.earlyTokenizer!.catch(() => loaded)]);
     return tokenizer.tokenize(text);
   }
 
@@ -644,18 +652,22 @@ export class Engine {
       // A runtime that fails to start is reported by the real session, with the fallback to WASM.
       const runtime = this.startRuntime().catch(() => undefined);
       const file = (name: string) => ({ onProgress: progress, notFound: () => notFound(model, name) });
-      const small = await Promise.allSettled([
+      const files = [
         fetchJson(base + 'config.json', 'config.json', { onProgress: progress, notFound: () => new XrayError('unknown-model', `No model "${model}": ${base}config.json was not found.`) }),
         fetchJson(base + 'tokenizer.json', 'tokenizer.json', file('tokenizer.json')),
         fetchJson(base + 'tokenizer_config.json', 'tokenizer_config.json', file('tokenizer_config.json')),
-      ]);
+      ];
+      // `tokenize` needs only the tokenizer: it answers before the weights have arrived.
+      this.earlyTokenizer = Promise.all([files[1], files[2]]).then(([json, config]) => createTokenizer(json, config));
+      this.earlyTokenizer.catch(() => undefined);
+      const small = await Promise.allSettled(files);
       // In file order, whichever answered first: a missing config.json says the most.
-      const [configJson, tokenizerJson, tokenizerConfig] = small.map((result) => {
+      const [configJson] = small.map((result) => {
         if (result.status === 'rejected') throw result.reason;
         return result.value;
       });
       const config = parseGpt2Config(configJson);
-      const tokenizer = createTokenizer(tokenizerJson, tokenizerConfig);
+      const tokenizer = await this.earlyTokenizer;
       const graph = this.buildGraph(await weights, config);
       await runtime;
       const session = await timed('session', () => this.openSession(graph));

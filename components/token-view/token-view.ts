@@ -28,7 +28,7 @@ const encoder = new TextEncoder();
  * step is the word's tokens. `word` chooses a word from the page.
  *
  * The tokens are GPT-2's own (Hugging Face's `tokenizer(text)`, no token added); no forward pass runs,
- * but the tokenizer comes with the model, so the figure waits for it to load.
+ * and the figure waits only for the tokenizer's two files, not for the weights.
  *
  * **Keyboard:** Tab reaches the tokens; arrow keys, Home and End move; Enter or Space chooses the
  * token's word, Escape lets it go. In the merges, the buttons and the arrow keys (Home, End for the
@@ -97,7 +97,6 @@ export class TokenView extends XrayFigure<TokenizationData> {
       if (this.dataError) return initialState;
       if (data) return new Tokenization(tokenizationFromData(data));
       if (!text) throw new XrayError('empty-text', 'There is no text to show yet: set the text attribute.');
-      await controller!.load();
       return controller!.tokenize(text);
     },
     onComplete: (tokenization) => this.announceComplete(tokenization.tokens),

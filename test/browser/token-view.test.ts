@@ -359,16 +359,14 @@ describe('<token-view> on the tiny model', () => {
     expect(t.chips()).to.deep.equal([{ text: '·', id: 220, label: 'space: id 220, 1 byte', kind: 'token' }]);
   });
 
-  it('shows the download while the model loads, then what went wrong, in words', async () => {
-    const root = await fixture<HTMLElement>(html`<div><token-view model="/faulty/cut-short/tiny/" device="wasm" text=${CAT}></token-view></div>`);
-    const t = new TokenViewHarness(root.querySelector('token-view')!);
-    const failed = oneEvent(t.element, 'error');
-    await waitUntil(() => t.message().startsWith('Loading the model') || t.message().startsWith('Downloading'), 'no loading state');
-    const { detail } = await failed;
-    await t.settled();
-    expect(detail.code).to.equal('download-failed');
-    expect(t.message()).to.equal(detail.message);
-    expect(t.message()).to.contain('model.safetensors');
+  it('shows the tokens while the weights still download: it needs the tokenizer alone', async () => {
+    // The weights stall half-way; the tokenizer's files come whole.
+    const stalled = '/faulty/stalled/tiny/';
+    const t = await view(html`<token-view model=${stalled} device="wasm" text=${CAT}></token-view>`);
+    expect(t.chips().map((c) => c.id)).to.deep.equal(oracle(CAT));
+    const controller = ModelController.shared({ model: stalled, device: 'wasm' });
+    expect(controller.status, 'the model is still loading').to.equal('loading');
+    controller.dispose();
   });
 
   it('says when the model does not exist', async () => {

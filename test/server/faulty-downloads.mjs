@@ -1,12 +1,13 @@
 // Test-server routes that break a model download on purpose:
 //   /faulty/cut-short/<fixture>/<file>  promises the whole file, sends half, then drops the connection
 //   /faulty/truncated/<fixture>/<file>  serves only the first half of the file, honestly sized
+//   /faulty/stalled/<fixture>/<file>    sends half of the file, then nothing more (a download that hangs)
 // Any other file of the folder is served as it is, so the folder still loads up to that point.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function faultyDownloads(ctx, next) {
-  const match = /^\/faulty\/(cut-short|truncated)\/([\w-]+)\/([\w.]+)$/.exec(ctx.path);
+  const match = /^\/faulty\/(cut-short|truncated|stalled)\/([\w-]+)\/([\w.]+)$/.exec(ctx.path);
   if (!match) return next();
   const [, mode, fixture, file] = match;
   const bytes = await readFile(join('fixtures', fixture, file)).catch(() => undefined);
@@ -23,5 +24,5 @@ export async function faultyDownloads(ctx, next) {
   }
   ctx.respond = false;
   ctx.res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });
-  ctx.res.write(half, () => ctx.res.destroy());
+  ctx.res.write(half, () => mode === 'cut-short' && ctx.res.destroy());
 }
