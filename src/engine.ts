@@ -499,11 +499,12 @@ export class Engine {
    * their translators, the last being the model's own logits.
    */
   async lens(ids: number[], layers: number[], positions: number[], k: number, ablation?: Ablation, translators?: string): Promise<TopToken[][][]> {
-    const { config } = await this.ready();
+    await this.ready();
     const lens = translators ? await this.translators(translators) : undefined;
-    const tunedLayers = lens ? layers.filter((l) => l < config.nLayer) : [];
+    // The tuned lens reads every layer below the last (its rows first); the plain lens the rest.
+    const tuned = lens && this.tunedWork(lens);
+    const tunedLayers = tuned?.layers ?? [];
     const plainLayers = layers.filter((l) => !tunedLayers.includes(l));
-    const tuned = lens && this.tunedWork(lens, tunedLayers);
     const out = await this.forward([ids], { lensLayers: plainLayers, lensPositions: positions, topK: k, ablation, tuned });
     const [probs, top] = (await take(out, [GraphOutput.topProbs, GraphOutput.topIds])) as [Float32Array, BigInt64Array];
     const rows = [...tunedLayers, ...plainLayers]; // the graph's order: tuned rows first
@@ -520,13 +521,14 @@ export class Engine {
     const L = config.nLayer;
     const all = Array.from({ length: L + 1 }, (_, l) => l);
     const lens = translators ? await this.translators(translators) : undefined;
-    const tunedLayers = lens ? all.slice(0, L) : [];
+    const tuned = lens && this.tunedWork(lens);
+    const tunedLayers = tuned?.layers ?? [];
     const rows = tunedLayers.length + L + 1;
     const final = rows - 1; // the plain lens at layer L: the model's own logits
     const out = await this.forward([ids], {
       lensLayers: all,
       lensPositions: [position],
-      tuned: lens && this.tunedWork(lens, tunedLayers),
+      tuned,
       lensTargets: Array<number>(rows).fill(target),
       distributions: { rows: Array.from({ length: rows }, (_, r) => r), reference: Array<number>(rows).fill(final) },
       ablation,
@@ -797,16 +799,9 @@ export class Engine {
     return { transposed, bias };
   }
 
-  /** The tuned lens's inputs for these layers (all of them: the arrays as they are). */
-  private tunedWork({ transposed, bias }: TunedLens, layers: number[]): PassWork['tuned'] {
-    const D = this.config!.dModel;
-    const every = layers.length === this.config!.nLayer && layers.every((l, i) => l === i);
-    if (every) return { layers, translators: transposed, bias };
-    return {
-      layers,
-      translators: Float32Array.from(layers.flatMap((l) => [...transposed.subarray(l * D * D, (l + 1) * D * D)])),
-      bias: Float32Array.from(layers.flatMap((l) => [...bias.subarray(l * D, (l + 1) * D)])),
-    };
+  /** The tuned lens's inputs: every layer below the last, through its translator, in layer order. */
+  private tunedWork({ transposed, bias }: TunedLens): PassWork['tuned'] {
+    return { layers: Array.from({ length: this.config!.nLayer }, (_, l) => l), translators: transposed, bias };
   }
 
   /** A generation step: `ids` after the cached tokens; the last logits, top tokens and the grown cache. */
